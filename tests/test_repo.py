@@ -1,0 +1,53 @@
+"""The repository keeps its promises: the README's two commands, CI running the second, clean style."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nnlab.__main__ import NOTEBOOKS, lab_command
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_commands() -> list[str]:
+    """The commands of the README's first block, which must come right after the title."""
+    title, body = (ROOT / "README.md").read_text().split("\n", 1)
+    assert title.startswith("# ")
+    block = re.match(r"\s*```bash\n(.*?)```", body, re.S)
+    assert block, "the README must open with a bash block of commands"
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_readme_opens_with_exactly_two_commands_lab_then_tests():
+    lab, tests = readme_commands()
+    assert "pip install" in lab and "[lab]" in lab and "nnlab lab" in lab
+    assert "pip install" in tests and "[test]" in tests and "pytest" in tests
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    _, tests = readme_commands()
+    assert tests in (ROOT / ".ci" / "run").read_text().splitlines()
+
+
+def test_lab_command_opens_the_notebooks_folder():
+    cmd = lab_command(NOTEBOOKS, ["--no-browser"])
+    assert cmd[1:4] == ["-m", "jupyter", "lab"]
+    assert f"--ServerApp.root_dir={ROOT / 'notebooks'}" in cmd
+    assert ("--allow-root" in cmd) == (os.geteuid() == 0)
+    assert (NOTEBOOKS / "00_index.ipynb").is_file()
+
+
+@pytest.mark.parametrize("args", [["check", "."], ["format", "--check", "."]])
+def test_ruff_is_clean(args):
+    ruff = shutil.which("ruff") or shutil.which("ruff", path=str(Path(sys.executable).parent))
+    if ruff is None:
+        pytest.skip("ruff is not installed (it is in the test extra)")
+    result = subprocess.run([ruff, *args], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
