@@ -22,16 +22,15 @@ def lab_command(notebooks: Path, extra: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nnlab", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    lab = sub.add_parser("lab", help="start JupyterLab on the lecture notebooks")
-    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
-    args = parser.parse_args(argv)
+    sub.add_parser("lab", help="start JupyterLab on the lecture notebooks (other options go to jupyter lab)")
+    args, passthrough = parser.parse_known_args(argv)
 
     if args.command == "lab":
         if not NOTEBOOKS.is_dir():
             parser.error(f"no notebooks folder at {NOTEBOOKS}; install nnlab from a clone with 'pip install -e .[lab]'")
         if importlib.util.find_spec("jupyterlab") is None:
             parser.error("JupyterLab is not installed; install it with: pip install -e '.[lab]'")
-        cmd = lab_command(NOTEBOOKS, args.jupyter_args)
+        cmd = lab_command(NOTEBOOKS, passthrough)
         os.execv(cmd[0], cmd)
     return 0
 
