@@ -1,0 +1,581 @@
+"""Optimizers shaped like ``torch.optim``: built on a list of arrays, ``step(grads)`` updates them in place.
+
+The same object drives a network's weights (``Adam([W1, b1, W2, b2])``) and a batch
+of 2-D points on a test surface (``Adam([points])`` with ``points`` of shape (P, 2)):
+every update is elementwise, so it is vectorised over points for free.
+
+Each ``_update`` mirrors its paper's formula in the form PyTorch 2.13 computes it
+(``torch/optim/*.py``, ``_single_tensor_*``), so trajectories match ``torch.optim``
+to rounding. Where textbooks differ, the variant is a parameter:
+
+- ``eps_inside_sqrt`` (Adagrad, RMSprop, Adam): ``g / sqrt(v + eps)`` as on the CMU
+  11-785 slides and in older CS231n notes, instead of PyTorch's ``g / (sqrt(v) + eps)``.
+- ``SGD(nesterov=True, form="lookahead")``: the CMU 11-785 / Sutskever et al. 2013 form
+  dW_t = mu dW_{t-1} - lr grad(W_{t-1} + mu dW_{t-1}), W_t = W_{t-1} + dW_t, where the
+  gradient is taken at the look-ahead point :meth:`Optimizer.gradient_point`. Its
+  look-ahead point W_t + mu dW_t is exactly PyTorch's (and CS231n's) parameter
+  (Bengio et al. 2012, sec. 3.5); the tests show it.
+
+``weight_decay`` adds lambda theta to every gradient (L2 in the loss, 1/2 lambda ||theta||^2),
+except for AdamW and ``Adam(decoupled_weight_decay=True)``, which shrink theta directly.
+It applies to every array the optimizer holds; to spare biases, regularize through
+:mod:`nnlab.core.regularizers` instead.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from nnlab.core._checks import check_array, check_choice, check_number
+
+State = dict[str, Any]
+
+
+def _rate(name: str, value: float) -> float:
+    """A decay rate or momentum in [0, 1)."""
+    return check_number(name, value, low=0.0, high=1.0, high_open=True)
+
+
+def _positive(name: str, value: float) -> float:
+    return check_number(name, value, low=0.0, low_open=True)
+
+
+def _nonnegative(name: str, value: float) -> float:
+    return check_number(name, value, low=0.0)
+
+
+class Optimizer:
+    """Base class: holds the arrays, per-array state, the step count ``t`` and the learning rate ``lr``."""
+
+    name = ""
+
+    def __init__(self, params: list[np.ndarray] | np.ndarray, lr: float, weight_decay: float = 0.0) -> None:
+        if isinstance(params, np.ndarray):
+            params = [params]
+        params = list(params)
+        if not params:
+            raise ValueError("params is empty; give the optimizer at least one array to update")
+        for i, p in enumerate(params):
+            if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+                raise TypeError(f"params[{i}] must be a floating-point numpy array (it is updated in place)")
+        self.params = params
+        self.lr = _nonnegative("lr", lr)
+        self.weight_decay = _nonnegative("weight_decay", weight_decay)
+        self.t = 0
+        self.state: list[State] = []  # filled by _reset_state once subclasses set their hyperparameters
+
+    def _init_state(self, p: np.ndarray) -> State:
+        """The per-array state before the first step (buffers of zeros, say)."""
+        return {}
+
+    def _ensure_state(self) -> None:
+        if not self.state:
+            self.state = [self._init_state(p) for p in self.params]
+
+    def step(self, grads: list[np.ndarray] | np.ndarray) -> None:
+        """Update every array in place from its gradient (evaluated at :meth:`gradient_point`)."""
+        if isinstance(grads, np.ndarray):
+            grads = [grads]
+        if len(grads) != len(self.params):
+            raise ValueError(f"grads has {len(grads)} arrays but the optimizer holds {len(self.params)}")
+        if not self.state:
+            self._ensure_state()
+        self.t += 1
+        decay = self.weight_decay
+        for p, g, state in zip(self.params, grads, self.state):
+            if g.shape != p.shape:
+                raise ValueError(f"a gradient has shape {g.shape} but its parameter has shape {p.shape}")
+            self._update(p, self._decay(p, g) if decay else g, state)
+
+    def _decay(self, p: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """Weight decay as L2 in the loss: g + lambda theta."""
+        return g + self.weight_decay * p
+
+    def _update(self, p: np.ndarray, g: np.ndarray, state: State) -> None:
+        raise NotImplementedError
+
+    def gradient_point(self, i: int = 0) -> np.ndarray:
+        """Where the gradient for ``params[i]`` must be evaluated before :meth:`step`: the parameter itself."""
+        return self.params[i]
+
+    @property
+    def looks_ahead(self) -> bool:
+        """True when :meth:`gradient_point` is not the parameter itself."""
+        return False
+
+    def hyperparameters(self) -> dict[str, Any]:
+        """The constructor's arguments (except ``params``), for display and serialisation."""
+        return {"lr": self.lr, "weight_decay": self.weight_decay}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
+        return f"{type(self).__name__}({args})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional (Polyak or Nesterov) momentum.
+
+    theta <- theta - lr g. With momentum mu: b_t = mu b_{t-1} + (1 - dampening) g (b_1 = g),
+    then g <- b_t, or g <- g + mu b_t for Nesterov (Sutskever et al. 2013 as rewritten by
+    Bengio et al. 2012; PyTorch's form). With a constant lr this is CS231n's
+    ``v = mu v - lr dx; x += v`` (v = -lr b) and the notes' Nesterov update.
+    ``form="lookahead"`` keeps CMU 11-785's W instead (see the module docstring).
+    """
+
+    name = "sgd"
+
+    def __init__(
+        self,
+        params: list[np.ndarray] | np.ndarray,
+        lr: float = 1e-2,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float = 0.0,
+        form: str = "torch",
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        self.momentum = _rate("momentum", momentum)
+        self.dampening = _rate("dampening", dampening)
+        self.nesterov = bool(nesterov)
+        self.form = check_choice("form", form, ["torch", "lookahead"])
+        if self.nesterov and (self.momentum == 0 or self.dampening != 0):
+            raise ValueError("nesterov=True needs momentum > 0 and dampening = 0")
+        if self.form == "lookahead" and not self.nesterov:
+            raise ValueError("form='lookahead' is a way of writing Nesterov momentum; it needs nesterov=True")
+
+    def _init_state(self, p):
+        if self.form == "lookahead":
+            return {"delta": np.zeros_like(p)}
+        return {"momentum_buffer": None}  # b_1 = g: created from the first gradient, as in PyTorch
+
+    def _update(self, p, g, state):
+        mu = self.momentum
+        if self.form == "lookahead":
+            # dW_t = mu dW_{t-1} - lr grad(W + mu dW_{t-1}); W_t = W_{t-1} + dW_t
+            dw = state["delta"]
+            dw *= mu
+            dw -= self.lr * g
+            p += dw
+            return
+        if mu:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = g.copy()
+            else:
+                buf *= mu
+                buf += (1.0 - self.dampening) * g
+            g = g + mu * buf if self.nesterov else buf
+        p -= self.lr * g
+
+    @property
+    def looks_ahead(self) -> bool:
+        return self.form == "lookahead"
+
+    def gradient_point(self, i: int = 0) -> np.ndarray:
+        """For the look-ahead form, W + mu dW; otherwise the parameter itself."""
+        if self.form != "lookahead":
+            return self.params[i]
+        self._ensure_state()
+        return self.params[i] + self.momentum * self.state[i]["delta"]
+
+    def hyperparameters(self):
+        return {
+            **super().hyperparameters(),
+            "momentum": self.momentum,
+            "dampening": self.dampening,
+            "nesterov": self.nesterov,
+            "form": self.form,
+        }
+
+
+class Adagrad(Optimizer):
+    """Adagrad (Duchi et al. 2011): G += g^2; theta -= lr g / (sqrt(G) + eps).
+
+    ``lr_decay`` divides lr by 1 + (t - 1) lr_decay, as PyTorch does.
+    """
+
+    name = "adagrad"
+
+    def __init__(
+        self,
+        params: list[np.ndarray] | np.ndarray,
+        lr: float = 1e-2,
+        lr_decay: float = 0.0,
+        eps: float = 1e-10,
+        initial_accumulator_value: float = 0.0,
+        weight_decay: float = 0.0,
+        eps_inside_sqrt: bool = False,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        self.lr_decay = _nonnegative("lr_decay", lr_decay)
+        self.eps = _positive("eps", eps)
+        self.initial_accumulator_value = _nonnegative("initial_accumulator_value", initial_accumulator_value)
+        self.eps_inside_sqrt = bool(eps_inside_sqrt)
+
+    def _init_state(self, p):
+        return {"sum": np.full_like(p, self.initial_accumulator_value)}
+
+    def _update(self, p, g, state):
+        acc = state["sum"]
+        acc += g * g
+        clr = self.lr / (1.0 + (self.t - 1) * self.lr_decay)
+        denom = np.sqrt(acc + self.eps) if self.eps_inside_sqrt else np.sqrt(acc) + self.eps
+        p -= clr * (g / denom)
+
+    def hyperparameters(self):
+        return {
+            **super().hyperparameters(),
+            "lr_decay": self.lr_decay,
+            "eps": self.eps,
+            "initial_accumulator_value": self.initial_accumulator_value,
+            "eps_inside_sqrt": self.eps_inside_sqrt,
+        }
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Hinton, Coursera lecture 6e): v = alpha v + (1 - alpha) g^2; theta -= lr g / (sqrt(v) + eps).
+
+    ``centered`` subtracts the squared running mean of g (Graves 2013); ``momentum`` adds a
+    buffer over the scaled step. Same as CS231n's ``rmsprop`` with decay_rate = alpha.
+    """
+
+    name = "rmsprop"
+
+    def __init__(
+        self,
+        params: list[np.ndarray] | np.ndarray,
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        momentum: float = 0.0,
+        centered: bool = False,
+        weight_decay: float = 0.0,
+        eps_inside_sqrt: bool = False,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        self.alpha = _rate("alpha", alpha)
+        self.eps = _positive("eps", eps)
+        self.momentum = _rate("momentum", momentum)
+        self.centered = bool(centered)
+        self.eps_inside_sqrt = bool(eps_inside_sqrt)
+
+    def _init_state(self, p):
+        state = {"square_avg": np.zeros_like(p)}
+        if self.centered:
+            state["grad_avg"] = np.zeros_like(p)
+        if self.momentum:
+            state["momentum_buffer"] = np.zeros_like(p)
+        return state
+
+    def _update(self, p, g, state):
+        a = self.alpha
+        v = state["square_avg"]
+        v *= a
+        v += (1.0 - a) * (g * g)
+        if self.centered:
+            mean = state["grad_avg"]
+            mean *= a
+            mean += (1.0 - a) * g
+            v = v - mean * mean
+        avg = np.sqrt(v + self.eps) if self.eps_inside_sqrt else np.sqrt(v) + self.eps
+        if self.momentum:
+            buf = state["momentum_buffer"]
+            buf *= self.momentum
+            buf += g / avg
+            p -= self.lr * buf
+        else:
+            p -= self.lr * (g / avg)
+
+    def hyperparameters(self):
+        return {
+            **super().hyperparameters(),
+            "alpha": self.alpha,
+            "eps": self.eps,
+            "momentum": self.momentum,
+            "centered": self.centered,
+            "eps_inside_sqrt": self.eps_inside_sqrt,
+        }
+
+
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler 2012): the step is g sqrt(u + eps) / sqrt(v + eps), u the running mean of steps^2.
+
+    v = rho v + (1 - rho) g^2; d = sqrt(u + eps) / sqrt(v + eps) g; u = rho u + (1 - rho) d^2;
+    theta -= lr d. The paper has lr = 1 (PyTorch's default too).
+    """
+
+    name = "adadelta"
+
+    def __init__(
+        self,
+        params: list[np.ndarray] | np.ndarray,
+        lr: float = 1.0,
+        rho: float = 0.9,
+        eps: float = 1e-6,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        self.rho = _rate("rho", rho)
+        self.eps = _positive("eps", eps)
+
+    def _init_state(self, p):
+        return {"square_avg": np.zeros_like(p), "acc_delta": np.zeros_like(p)}
+
+    def _update(self, p, g, state):
+        rho = self.rho
+        v, u = state["square_avg"], state["acc_delta"]
+        v *= rho
+        v += (1.0 - rho) * (g * g)
+        delta = np.sqrt(u + self.eps) / np.sqrt(v + self.eps) * g
+        u *= rho
+        u += (1.0 - rho) * (delta * delta)
+        p -= self.lr * delta
+
+    def hyperparameters(self):
+        return {**super().hyperparameters(), "rho": self.rho, "eps": self.eps}
+
+
+def _betas(betas: Any) -> tuple[float, float]:
+    try:
+        b1, b2 = betas
+    except (TypeError, ValueError):
+        raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}") from None
+    return _rate("betas[0]", b1), _rate("betas[1]", b2)
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba 2015, Algorithm 1): bias-corrected first and second moments.
+
+    m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+    theta -= lr m_hat / (sqrt(v_hat) + eps), m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t).
+    ``amsgrad`` (Reddi et al. 2018) uses the running max of v, bias-corrected as PyTorch does.
+    ``decoupled_weight_decay`` is AdamW (Loshchilov & Hutter 2019): theta *= 1 - lr lambda first.
+    ``eps_inside_sqrt``: sqrt(v_hat + eps), the CMU 11-785 slides' form.
+    """
+
+    name = "adam"
+
+    def __init__(
+        self,
+        params: list[np.ndarray] | np.ndarray,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        decoupled_weight_decay: bool = False,
+        eps_inside_sqrt: bool = False,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        self.betas = _betas(betas)
+        self.eps = _positive("eps", eps)
+        self.amsgrad = bool(amsgrad)
+        self.decoupled_weight_decay = bool(decoupled_weight_decay)
+        self.eps_inside_sqrt = bool(eps_inside_sqrt)
+
+    def _decay(self, p, g):
+        if not self.decoupled_weight_decay:
+            return super()._decay(p, g)
+        p *= 1.0 - self.lr * self.weight_decay  # AdamW: shrink theta, leave g alone
+        return g
+
+    def _init_state(self, p):
+        state = {"exp_avg": np.zeros_like(p), "exp_avg_sq": np.zeros_like(p)}
+        if self.amsgrad:
+            state["max_exp_avg_sq"] = np.zeros_like(p)
+        return state
+
+    def _update(self, p, g, state):
+        b1, b2 = self.betas
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m += (1.0 - b1) * (g - m)
+        v *= b2
+        v += (1.0 - b2) * (g * g)
+        if self.amsgrad:
+            vmax = state["max_exp_avg_sq"]
+            np.maximum(vmax, v, out=vmax)
+            v = vmax
+        step_size = self.lr / (1.0 - b1**self.t)
+        bc2_sqrt = math.sqrt(1.0 - b2**self.t)
+        if self.eps_inside_sqrt:
+            denom = np.sqrt(v / (bc2_sqrt * bc2_sqrt) + self.eps)
+        else:
+            denom = np.sqrt(v) / bc2_sqrt + self.eps
+        p -= step_size * (m / denom)
+
+    def hyperparameters(self):
+        return {
+            **super().hyperparameters(),
+            "betas": self.betas,
+            "eps": self.eps,
+            "amsgrad": self.amsgrad,
+            "decoupled_weight_decay": self.decoupled_weight_decay,
+            "eps_inside_sqrt": self.eps_inside_sqrt,
+        }
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter 2019); PyTorch's default lambda = 0.01.
+
+    PyTorch (and so nnlab) multiplies lambda by the current lr; the paper's lambda is ours times lr.
+    """
+
+    name = "adamw"
+
+    def __init__(
+        self,
+        params: list[np.ndarray] | np.ndarray,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, decoupled_weight_decay=True)
+
+    def hyperparameters(self):
+        h = super().hyperparameters()
+        del h["decoupled_weight_decay"], h["eps_inside_sqrt"]
+        return h
+
+
+class Adamax(Optimizer):
+    """AdaMax (Kingma & Ba 2015, sec. 7.1): u = max(b2 u, |g| + eps); theta -= lr/(1 - b1^t) m / u.
+
+    The eps inside the max is PyTorch's (the paper has none).
+    """
+
+    name = "adamax"
+
+    def __init__(
+        self,
+        params: list[np.ndarray] | np.ndarray,
+        lr: float = 2e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        self.betas = _betas(betas)
+        self.eps = _positive("eps", eps)
+
+    def _init_state(self, p):
+        return {"exp_avg": np.zeros_like(p), "exp_inf": np.zeros_like(p)}
+
+    def _update(self, p, g, state):
+        b1, b2 = self.betas
+        m, u = state["exp_avg"], state["exp_inf"]
+        m += (1.0 - b1) * (g - m)
+        np.maximum(b2 * u, np.abs(g) + self.eps, out=u)
+        p -= (self.lr / (1.0 - b1**self.t)) * (m / u)
+
+    def hyperparameters(self):
+        return {**super().hyperparameters(), "betas": self.betas, "eps": self.eps}
+
+
+class NAdam(Optimizer):
+    """NAdam (Dozat 2016): Adam with Nesterov momentum and the momentum schedule mu_t = b1 (1 - 0.5 0.96^(t psi)).
+
+    theta -= lr (1 - mu_t)/(1 - prod mu) g/d + lr mu_{t+1}/(1 - prod mu mu_{t+1}) m/d,
+    d = sqrt(v / (1 - b2^t)) + eps; as ``torch.optim.NAdam``.
+    """
+
+    name = "nadam"
+
+    def __init__(
+        self,
+        params: list[np.ndarray] | np.ndarray,
+        lr: float = 2e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum_decay: float = 4e-3,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        self.betas = _betas(betas)
+        self.eps = _positive("eps", eps)
+        self.momentum_decay = _nonnegative("momentum_decay", momentum_decay)
+
+    def _init_state(self, p):
+        return {"exp_avg": np.zeros_like(p), "exp_avg_sq": np.zeros_like(p), "mu_product": 1.0}
+
+    def _update(self, p, g, state):
+        b1, b2 = self.betas
+        t, psi = self.t, self.momentum_decay
+        mu = b1 * (1.0 - 0.5 * 0.96 ** (t * psi))
+        mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
+        mu_product = state["mu_product"] = state["mu_product"] * mu
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m += (1.0 - b1) * (g - m)
+        v *= b2
+        v += (1.0 - b2) * (g * g)
+        denom = np.sqrt(v / (1.0 - b2**t)) + self.eps
+        p -= (self.lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
+        p -= (self.lr * mu_next / (1.0 - mu_product * mu_next)) * (m / denom)
+
+    def hyperparameters(self):
+        h = super().hyperparameters()
+        return {**h, "betas": self.betas, "eps": self.eps, "momentum_decay": self.momentum_decay}
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.name: cls for cls in (SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, NAdam)
+}
+
+# The lectures' names for SGD variants, with the momentum the lectures use.
+PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
+    "momentum": ("sgd", {"momentum": 0.9}),
+    "nesterov": ("sgd", {"momentum": 0.9, "nesterov": True}),
+}
+
+
+def make_optimizer(name: str, params: list[np.ndarray] | np.ndarray, **hyperparameters: Any) -> Optimizer:
+    """Build the optimizer called ``name`` (one of ``OPTIMIZERS`` or ``PRESETS``) on ``params``."""
+    name = check_choice("optimizer", name, [*OPTIMIZERS, *PRESETS])
+    if name in PRESETS:
+        name, preset = PRESETS[name]
+        hyperparameters = {**preset, **hyperparameters}
+    cls = OPTIMIZERS[name]
+    try:
+        return cls(params, **hyperparameters)
+    except TypeError as err:
+        if "unexpected keyword" not in str(err):
+            raise
+        import inspect
+
+        allowed = [p for p in inspect.signature(cls).parameters if p != "params"]
+        raise TypeError(f"optimizer {name!r} got {sorted(hyperparameters)}; it accepts: {', '.join(allowed)}") from None
+
+
+def clip_grad_value(grads: list[np.ndarray], clip_value: float = 5.0) -> None:
+    """Clamp every gradient entry to [-clip_value, clip_value] in place (CMU 11-785 slide: threshold 5)."""
+    c = _positive("clip_value", clip_value)
+    for g in grads:
+        np.clip(g, -c, c, out=g)
+
+
+def clip_grad_norm(grads: list[np.ndarray], max_norm: float, norm_type: float = 2.0) -> float:
+    """Rescale all gradients together so that their global norm is at most ``max_norm``; in place.
+
+    The global norm treats the arrays as one vector (``norm_type`` 2, 1 or ``inf``);
+    the scale is min(1, max_norm / (norm + 1e-6)) as in ``torch.nn.utils.clip_grad_norm_``
+    (Pascanu et al. 2013). Returns the norm before clipping.
+    """
+    max_norm = _positive("max_norm", max_norm)
+    norm_type = float(norm_type)
+    if norm_type != math.inf:
+        norm_type = _positive("norm_type", norm_type)
+    arrays = [check_array(f"grads[{i}]", g, finite=False) for i, g in enumerate(grads)]
+    if norm_type == math.inf:
+        total = max(float(np.max(np.abs(g))) for g in arrays)
+    else:
+        total = float(sum(np.sum(np.abs(g) ** norm_type) for g in arrays) ** (1.0 / norm_type))
+    scale = min(1.0, max_norm / (total + 1e-6))
+    if scale < 1.0:
+        for g in grads:
+            g *= scale
+    return total
