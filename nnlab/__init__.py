@@ -4,4 +4,8 @@
 ``nnlab.panels`` binds both to ipywidgets controls for JupyterLab.
 """
 
+from nnlab._malloc import tune_malloc
+
 __version__ = "0.1.0"
+
+tune_malloc()

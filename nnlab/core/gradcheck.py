@@ -91,3 +91,39 @@ def check_loss(loss: Callable[..., tuple[float, np.ndarray]], scores: np.ndarray
     _, dscores = loss(scores, *args)
     numeric = numerical_gradient(lambda: loss(scores, *args)[0], scores, h)
     return rel_error(dscores, numeric)
+
+
+def check_network(
+    network: Any, X: np.ndarray, y: np.ndarray, loss: str = "softmax", regularizer: Any = None, h: float = 1e-5
+) -> dict[str, float]:
+    """Relative error of every learnable array's gradient for a whole :class:`~nnlab.core.model.Network`.
+
+    The loss is the data loss plus the regularizer's penalty. The network is copied, and
+    every random generator it holds is rewound before each forward pass, so dropout uses
+    one fixed set of masks. Keys are ``"<layer index>.<name>"``.
+    """
+    from nnlab.core.losses import get_loss
+
+    net = copy.deepcopy(network)
+    loss_fn = get_loss(loss)
+    X = np.array(X, dtype=np.float64)
+    generators = {id(layer.rng): layer.rng for layer in net.layers if hasattr(layer, "rng")}
+    starts = {key: copy.deepcopy(gen.bit_generator.state) for key, gen in generators.items()}
+
+    def forward() -> np.ndarray:
+        for key, gen in generators.items():
+            gen.bit_generator.state = copy.deepcopy(starts[key])
+        return net.forward(X, train=True)
+
+    def total_loss() -> float:
+        value = loss_fn(forward(), y)[0]
+        return value + net.regularization(regularizer)[0]
+
+    _, dscores = loss_fn(forward(), y)
+    grads = net.backward(dscores)
+    _, reg_grads = net.regularization(regularizer)
+    errors = {}
+    for (index, name, array), g, r in zip(net.params, grads, reg_grads):
+        analytic = g if r is None else g + r
+        errors[f"{index}.{name}"] = rel_error(analytic, numerical_gradient(total_loss, array, h))
+    return errors

@@ -1,0 +1,193 @@
+"""A multilayer network built from a plain specification (CS231n assignment 2's ``FullyConnectedNet``).
+
+Architecture: [dropout on the input] - {linear - [batch norm] - activation - [dropout]} x (L - 1)
+- linear, with batch norm before the non-linearity as in the lectures (Ioffe & Szegedy 2015).
+
+``forward(X, train, trace=True)`` records, for every hidden layer, its pre-activations,
+activations and dropout mask; ``backward(dscores)`` then adds the gradients with respect
+to those activations and to the weights. The initialization panel draws exactly this trace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nnlab.core._checks import as_generator, check_array, check_int, check_number
+from nnlab.core.activations import ACTIVATIONS
+from nnlab.core.layers import ActivationLayer, BatchNorm, Dropout, Layer, Linear
+from nnlab.core.regularizers import Regularizer
+
+
+@dataclass
+class NetworkSpec:
+    """Everything that defines a network, as plain data (JSON-serialisable with ``asdict``).
+
+    ``sizes`` = [input, hidden..., classes]. ``batchnorm`` and ``keep_prob`` may be one value for
+    every hidden layer or a list with one entry per hidden layer; ``input_keep_prob`` drops inputs.
+    """
+
+    sizes: list[int]
+    activation: str = "relu"
+    activation_params: dict[str, Any] = field(default_factory=dict)
+    init: str = "he_normal"
+    init_params: dict[str, Any] = field(default_factory=dict)
+    bias: float = 0.0
+    batchnorm: bool | list[bool] = False
+    keep_prob: float | list[float] = 1.0
+    input_keep_prob: float = 1.0
+    dropout_mode: str = "inverted"
+    seed: int = 0
+    dtype: str = "float64"
+
+    def per_hidden(self, name: str) -> list[Any]:
+        """``batchnorm`` or ``keep_prob`` expanded to one entry per hidden layer."""
+        value = getattr(self, name)
+        n = len(self.sizes) - 2
+        if isinstance(value, (list, tuple)):
+            if len(value) != n:
+                raise ValueError(f"{name} has {len(value)} entries but the network has {n} hidden layers")
+            return list(value)
+        return [value] * n
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class LayerTrace:
+    """What one hidden layer did on the latest traced pass (arrays of shape (N, units)).
+
+    ``pre_activation`` is the linear output; ``normalized`` the batch-norm output when the layer
+    has one; ``activation`` the non-linearity's output; ``mask`` the dropout keep-mask. After
+    ``backward``: ``grad_activation`` = dL/d(activation) and ``grad_W`` = dL/dW of the layer's weights.
+    """
+
+    pre_activation: np.ndarray
+    activation: np.ndarray
+    normalized: np.ndarray | None = None
+    mask: np.ndarray | None = None
+    grad_activation: np.ndarray | None = None
+    grad_W: np.ndarray | None = None
+
+
+class Network:
+    """The network of a :class:`NetworkSpec`; ``params`` lists (layer index, name, array)."""
+
+    def __init__(self, spec: NetworkSpec) -> None:
+        if not isinstance(spec, NetworkSpec):
+            raise TypeError(f"spec must be a NetworkSpec, got {type(spec).__name__}")
+        self.spec = spec
+        sizes = [check_int(f"sizes[{i}]", s, low=1) for i, s in enumerate(spec.sizes)]
+        if len(sizes) < 2:
+            raise ValueError(f"sizes={spec.sizes} needs at least an input size and a number of classes")
+        if spec.activation not in ACTIVATIONS:
+            raise ValueError(f"activation={spec.activation!r} is not valid; choose one of: {', '.join(ACTIVATIONS)}")
+        if spec.dtype not in ("float32", "float64"):
+            raise ValueError(f"dtype={spec.dtype!r} is not valid; choose float32 or float64")
+        self.dtype = np.dtype(spec.dtype)
+        rng = as_generator(spec.seed, "seed")
+        batchnorm = spec.per_hidden("batchnorm")
+        keep = [check_number("keep_prob", p, low=0.0, high=1.0, low_open=True) for p in spec.per_hidden("keep_prob")]
+        input_keep = check_number("input_keep_prob", spec.input_keep_prob, low=0.0, high=1.0, low_open=True)
+
+        self.layers: list[Layer] = []
+        # For every hidden layer, the index in self.layers of its parts: linear, bn, act, dropout.
+        self.hidden: list[dict[str, int]] = []
+
+        def add(layer: Layer) -> int:
+            self.layers.append(layer)
+            return len(self.layers) - 1
+
+        if input_keep < 1.0:
+            add(Dropout(input_keep, spec.dropout_mode, rng))
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            parts = {"linear": add(Linear(n_in, n_out, init=spec.init, init_params=spec.init_params, rng=rng,
+                                          dtype=self.dtype, bias=spec.bias))}  # fmt: skip
+            if i == len(sizes) - 2:
+                break  # the output layer: scores, no non-linearity
+            if batchnorm[i]:
+                parts["bn"] = add(BatchNorm(n_out, dtype=self.dtype))
+            parts["act"] = add(ActivationLayer(spec.activation, **spec.activation_params))
+            if keep[i] < 1.0:
+                parts["dropout"] = add(Dropout(keep[i], spec.dropout_mode, rng))
+            self.hidden.append(parts)
+        self.trace: list[LayerTrace] = []
+        self._caches: list[Any] = []
+
+    @property
+    def params(self) -> list[tuple[int, str, np.ndarray]]:
+        """Every learnable array as (layer index, name within the layer, array)."""
+        return [(i, name, value) for i, layer in enumerate(self.layers) for name, value in layer.params.items()]
+
+    @property
+    def arrays(self) -> list[np.ndarray]:
+        """The learnable arrays alone, in :attr:`params` order (what an optimizer takes)."""
+        return [value for _, _, value in self.params]
+
+    def forward(self, X: Any, train: bool = True, trace: bool = False) -> np.ndarray:
+        """Class scores for ``X`` (N, D); keeps the caches for :meth:`backward`."""
+        X = check_array("X", X, ndim=2)
+        if X.shape[1] != self.spec.sizes[0]:
+            raise ValueError(f"X has {X.shape[1]} features but the network expects {self.spec.sizes[0]}")
+        out = X.astype(self.dtype, copy=False)
+        self._caches, outputs = [], []
+        for layer in self.layers:
+            out, cache = layer.forward(out, train)
+            self._caches.append(cache)
+            outputs.append(out)
+        self.trace = [self._trace_of(parts, outputs, train) for parts in self.hidden] if trace else []
+        return out
+
+    def _trace_of(self, parts: dict[str, int], outputs: list[np.ndarray], train: bool) -> LayerTrace:
+        dropout = parts.get("dropout")
+        return LayerTrace(
+            pre_activation=outputs[parts["linear"]],
+            activation=outputs[parts["act"]],
+            normalized=outputs[parts["bn"]] if "bn" in parts else None,
+            mask=self.layers[dropout].mask if dropout is not None and train else None,
+        )
+
+    def backward(self, dscores: np.ndarray) -> list[np.ndarray]:
+        """Gradients of every array in :attr:`params`, in the same order, from dL/dscores."""
+        if len(self._caches) != len(self.layers):
+            raise RuntimeError("backward() needs a forward() first")
+        grads: dict[tuple[int, str], np.ndarray] = {}
+        incoming: list[np.ndarray | None] = [None] * len(self.layers)  # dL/d(output of layer i)
+        d = dscores
+        for i in range(len(self.layers) - 1, -1, -1):
+            incoming[i] = d
+            d, layer_grads = self.layers[i].backward(d, self._caches[i])
+            for name, g in layer_grads.items():
+                grads[(i, name)] = g
+        for record, parts in zip(self.trace, self.hidden):
+            record.grad_activation = incoming[parts["act"]]
+            record.grad_W = grads[(parts["linear"], "W")]
+        return [grads[(i, name)] for i, name, _ in self.params]
+
+    def regularization(self, regularizer: Regularizer | None) -> tuple[float, list[np.ndarray | None]]:
+        """The penalty over the regularized arrays and its gradient per array (None where not regularized)."""
+        if regularizer is None:
+            return 0.0, [None] * len(self.params)
+        total, grads = 0.0, []
+        for _, name, value in self.params:
+            if regularizer.applies_to(name):
+                total += regularizer.penalty(value)
+                grads.append(regularizer.gradient(value))
+            else:
+                grads.append(None)
+        return total, grads
+
+    def project(self, regularizer: Regularizer | None) -> None:
+        """Apply a constraint such as max-norm to the regularized arrays, in place."""
+        if regularizer is None:
+            return
+        for _, name, value in self.params:
+            if regularizer.applies_to(name):
+                regularizer.project(value)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predicted classes (evaluation mode: no dropout, running batch-norm statistics)."""
+        return self.forward(X, train=False).argmax(axis=1)

@@ -1,0 +1,73 @@
+"""Images for PCA and whitening: patches of the photograph matplotlib ships, and CIFAR-10 if you have it.
+
+Nothing is downloaded at run time. ``photo_patches`` cuts square grey patches from
+``grace_hopper.jpg`` in matplotlib's sample data (Pillow decodes it; matplotlib needs
+Pillow anyway). ``load_cifar10`` reads the official "CIFAR-10 python version" folder
+(``data_batch_1`` .. ``data_batch_5``, ``test_batch``: pickled dicts with ``b"data"``
+(N, 3072) uint8 rows, channel-major 3 x 32 x 32, and ``b"labels"``).
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnlab.core._checks import as_generator, check_int
+
+CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+
+
+def photo() -> np.ndarray:
+    """The sample photograph as a grey image in [0, 1], shape (600, 512)."""
+    import matplotlib.cbook as cbook
+    import matplotlib.image as mimage
+
+    with cbook.get_sample_data("grace_hopper.jpg") as f:
+        rgb = mimage.imread(f, format="jpg").astype(np.float64) / 255.0
+    return rgb @ np.array([0.299, 0.587, 0.114])  # ITU-R BT.601 luma
+
+
+def photo_patches(n: int = 5000, size: int = 8, rng: Any = 0) -> np.ndarray:
+    """``n`` random ``size`` x ``size`` patches of the photograph, flattened: shape (n, size * size)."""
+    n = check_int("n", n, low=1)
+    image = photo()
+    size = check_int("size", size, low=2, high=min(image.shape))
+    gen = as_generator(rng)
+    rows = gen.integers(0, image.shape[0] - size + 1, n)
+    cols = gen.integers(0, image.shape[1] - size + 1, n)
+    offsets = np.arange(size)
+    patches = image[rows[:, None, None] + offsets[None, :, None], cols[:, None, None] + offsets[None, None, :]]
+    return patches.reshape(n, size * size)
+
+
+def _load_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    with open(path, "rb") as f:
+        batch = pickle.load(f, encoding="bytes")
+    try:
+        data, labels = batch[b"data"], batch[b"labels"]
+    except (KeyError, TypeError):
+        raise ValueError(f"{path} is not a CIFAR-10 python batch (no b'data' and b'labels' keys)") from None
+    data = np.asarray(data, dtype=np.uint8)
+    if data.ndim != 2 or data.shape[1] != 3072:
+        raise ValueError(f"{path}: data has shape {data.shape}; CIFAR-10 rows have 3072 values")
+    images = data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+    return images, np.asarray(labels, dtype=np.intp)
+
+
+def load_cifar10(folder: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(X_train, y_train, X_test, y_test) from the CIFAR-10 python folder; images (N, 32, 32, 3) uint8.
+
+    Reads whichever of ``data_batch_1`` .. ``data_batch_5`` exist (at least one) and ``test_batch``.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"folder={str(folder)!r} is not a directory; point it at 'cifar-10-batches-py'")
+    train_files = sorted(folder.glob("data_batch_[1-5]"))
+    if not train_files or not (folder / "test_batch").is_file():
+        raise FileNotFoundError(f"{folder} needs data_batch_1..5 and test_batch (the CIFAR-10 python version)")
+    parts = [_load_batch(p) for p in train_files]
+    X_test, y_test = _load_batch(folder / "test_batch")
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]), X_test, y_test
