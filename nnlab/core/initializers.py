@@ -14,12 +14,16 @@ Sources:
 - Orthogonal: Saxe et al. 2014, via QR with the sign fix of ``torch.nn.init.orthogonal_``.
 - Sparse: Martens 2010, exactly k non-zero incoming weights per unit.
 Uniform variants use U(-a, a) with a = sqrt(3) std, which has the same variance.
+
+Each initializer returns a :class:`Plan` (a scale times a unit draw); :func:`initialize`
+draws it.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -75,119 +79,115 @@ def lecun_std(shape: Shape) -> float:
     return 1.0 / math.sqrt(fans(shape)[0])
 
 
-def zeros(shape: Shape, rng: np.random.Generator | int = 0, dtype: Any = np.float64) -> np.ndarray:
-    """All zeros: every unit of a layer computes the same thing (the symmetry problem)."""
-    return np.zeros(_check_shape(shape), dtype=dtype)
+@dataclass(frozen=True)
+class Plan:
+    """An initializer's recipe: ``scale`` times a unit draw of some ``kind``.
 
-
-def constant(
-    shape: Shape, rng: np.random.Generator | int = 0, value: float = 0.01, dtype: Any = np.float64
-) -> np.ndarray:
-    """Every entry equal to ``value`` (0.01 is the CS231n suggestion for ReLU biases)."""
-    return np.full(_check_shape(shape), check_number("value", value), dtype=dtype)
-
-
-def normal(shape: Shape, rng: np.random.Generator | int = 0, std: float = 0.01, dtype: Any = np.float64) -> np.ndarray:
-    """N(0, std^2): the CS231n "small random numbers" W = 0.01 * randn(D, H)."""
-    std = check_number("std", std, low=0.0)
-    return (std * as_generator(rng).standard_normal(_check_shape(shape))).astype(dtype, copy=False)
-
-
-def uniform(shape: Shape, rng: np.random.Generator | int = 0, a: float = 0.05, dtype: Any = np.float64) -> np.ndarray:
-    """U(-a, a)."""
-    a = check_number("a", a, low=0.0)
-    return as_generator(rng).uniform(-a, a, _check_shape(shape)).astype(dtype, copy=False)
-
-
-def _normal_with(std: float, shape: Shape, rng: Any, dtype: Any) -> np.ndarray:
-    return (std * as_generator(rng).standard_normal(_check_shape(shape))).astype(dtype, copy=False)
-
-
-def _uniform_with(std: float, shape: Shape, rng: Any, dtype: Any) -> np.ndarray:
-    a = math.sqrt(3.0) * std
-    return as_generator(rng).uniform(-a, a, _check_shape(shape)).astype(dtype, copy=False)
-
-
-def xavier_normal(
-    shape: Shape, rng: np.random.Generator | int = 0, gain: float = 1.0, mode: str = "avg", dtype: Any = np.float64
-) -> np.ndarray:
-    """N(0, xavier_std^2) (Glorot & Bengio 2010)."""
-    return _normal_with(xavier_std(shape, gain, mode), shape, rng, dtype)
-
-
-def xavier_uniform(
-    shape: Shape, rng: np.random.Generator | int = 0, gain: float = 1.0, mode: str = "avg", dtype: Any = np.float64
-) -> np.ndarray:
-    """U(-a, a), a = gain sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio 2010, eq. 16)."""
-    return _uniform_with(xavier_std(shape, gain, mode), shape, rng, dtype)
-
-
-def he_normal(
-    shape: Shape,
-    rng: np.random.Generator | int = 0,
-    mode: str = "fan_in",
-    slope: float = 0.0,
-    dtype: Any = np.float64,
-) -> np.ndarray:
-    """N(0, 2 / ((1 + slope^2) fan)) (He et al. 2015)."""
-    return _normal_with(he_std(shape, mode, slope), shape, rng, dtype)
-
-
-def he_uniform(
-    shape: Shape,
-    rng: np.random.Generator | int = 0,
-    mode: str = "fan_in",
-    slope: float = 0.0,
-    dtype: Any = np.float64,
-) -> np.ndarray:
-    """U(-a, a), a = sqrt(6 / ((1 + slope^2) fan)) (He et al. 2015)."""
-    return _uniform_with(he_std(shape, mode, slope), shape, rng, dtype)
-
-
-def lecun_normal(shape: Shape, rng: np.random.Generator | int = 0, dtype: Any = np.float64) -> np.ndarray:
-    """N(0, 1 / fan_in) (LeCun et al. 1998; the SELU paper's choice)."""
-    return _normal_with(lecun_std(shape), shape, rng, dtype)
-
-
-def lecun_uniform(shape: Shape, rng: np.random.Generator | int = 0, dtype: Any = np.float64) -> np.ndarray:
-    """U(-a, a), a = sqrt(3 / fan_in)."""
-    return _uniform_with(lecun_std(shape), shape, rng, dtype)
-
-
-def orthogonal(
-    shape: Shape, rng: np.random.Generator | int = 0, gain: float = 1.0, dtype: Any = np.float64
-) -> np.ndarray:
-    """A (semi-)orthogonal matrix times ``gain`` (Saxe et al. 2014).
-
-    QR of a Gaussian matrix with the signs of R's diagonal folded into Q, which makes Q
-    uniformly (Haar) distributed; the same algorithm as ``torch.nn.init.orthogonal_``.
-    The columns are orthonormal when fan_in >= fan_out, the rows otherwise.
+    Kinds: ``constant`` (all ones), ``normal`` (N(0, 1)), ``uniform`` (U(-sqrt 3, sqrt 3), unit
+    variance), ``orthogonal`` (a semi-orthogonal matrix), ``sparse`` (``k`` N(0, 1) entries per
+    column, the rest 0). Every initializer of the lectures is one of these, rescaled, which lets a
+    panel cache the unit draws per seed and rescale them instantly.
     """
-    gain = check_number("gain", gain, low=0.0)
-    rows, cols = fans(shape)
-    a = as_generator(rng).standard_normal((max(rows, cols), min(rows, cols)))
-    q, r = np.linalg.qr(a)
-    q *= np.sign(np.diag(r))
-    if rows < cols:
-        q = q.T
-    return (gain * q).reshape(_check_shape(shape)).astype(dtype, copy=False)
+
+    kind: str
+    scale: float
+    k: int | None = None
+
+    def draw(self, shape: Shape, rng: np.random.Generator | int = 0, dtype: Any = np.float64) -> np.ndarray:
+        """The weights: ``scale * unit_draw(kind, shape, rng)``."""
+        unit = unit_draw(self.kind, shape, rng, k=self.k)
+        return (self.scale * unit).astype(dtype, copy=False)
 
 
-def sparse(
-    shape: Shape, rng: np.random.Generator | int = 0, k: int = 15, std: float = 1.0, dtype: Any = np.float64
-) -> np.ndarray:
-    """Exactly ``k`` non-zero N(0, std^2) incoming weights per unit (Martens 2010 uses k = 15)."""
-    fan_in, fan_out = fans(shape)
-    k = check_int("k", k, low=1, high=fan_in)
-    std = check_number("std", std, low=0.0)
+def unit_draw(kind: str, shape: Shape, rng: np.random.Generator | int = 0, k: int | None = None) -> np.ndarray:
+    """A unit-scale draw of ``kind`` (see :class:`Plan`) in float64."""
+    shape = _check_shape(shape)
+    if kind == "constant":
+        return np.ones(shape)
     gen = as_generator(rng)
-    w = np.zeros((fan_in, fan_out), dtype=np.float64)
-    rows = np.argsort(gen.random((fan_in, fan_out)), axis=0)[:k]
-    w[rows, np.arange(fan_out)] = std * gen.standard_normal((k, fan_out))
-    return w.reshape(_check_shape(shape)).astype(dtype, copy=False)
+    if kind == "normal":
+        return gen.standard_normal(shape)
+    if kind == "uniform":
+        return gen.uniform(-math.sqrt(3.0), math.sqrt(3.0), shape)
+    rows, cols = fans(shape)
+    if kind == "orthogonal":
+        # QR of a Gaussian matrix with R's diagonal signs folded into Q: Haar-distributed
+        # (the algorithm of torch.nn.init.orthogonal_).
+        q, r = np.linalg.qr(gen.standard_normal((max(rows, cols), min(rows, cols))))
+        q *= np.sign(np.diag(r))
+        return (q.T if rows < cols else q).reshape(shape)
+    if kind == "sparse":
+        k = check_int("k", k, low=1, high=rows)
+        w = np.zeros((rows, cols))
+        chosen = np.argpartition(gen.random((rows, cols)), k - 1, axis=0)[:k]
+        w[chosen, np.arange(cols)] = gen.standard_normal((k, cols))
+        return w.reshape(shape)
+    raise ValueError(f"kind={kind!r} is not valid; choose one of: constant, normal, uniform, orthogonal, sparse")
 
 
-INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
+def zeros(shape: Shape) -> Plan:
+    """All zeros: every unit of a layer computes the same thing (the symmetry problem)."""
+    return Plan("constant", 0.0)
+
+
+def constant(shape: Shape, value: float = 0.01) -> Plan:
+    """Every entry equal to ``value`` (0.01 is the CS231n suggestion for ReLU biases)."""
+    return Plan("constant", check_number("value", value))
+
+
+def normal(shape: Shape, std: float = 0.01) -> Plan:
+    """N(0, std^2): the CS231n "small random numbers" W = 0.01 * randn(D, H)."""
+    return Plan("normal", check_number("std", std, low=0.0))
+
+
+def uniform(shape: Shape, a: float = 0.05) -> Plan:
+    """U(-a, a)."""
+    return Plan("uniform", check_number("a", a, low=0.0) / math.sqrt(3.0))
+
+
+def xavier_normal(shape: Shape, gain: float = 1.0, mode: str = "avg") -> Plan:
+    """N(0, xavier_std^2) (Glorot & Bengio 2010)."""
+    return Plan("normal", xavier_std(shape, gain, mode))
+
+
+def xavier_uniform(shape: Shape, gain: float = 1.0, mode: str = "avg") -> Plan:
+    """U(-a, a), a = gain sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio 2010, eq. 16)."""
+    return Plan("uniform", xavier_std(shape, gain, mode))
+
+
+def he_normal(shape: Shape, mode: str = "fan_in", slope: float = 0.0) -> Plan:
+    """N(0, 2 / ((1 + slope^2) fan)) (He et al. 2015)."""
+    return Plan("normal", he_std(shape, mode, slope))
+
+
+def he_uniform(shape: Shape, mode: str = "fan_in", slope: float = 0.0) -> Plan:
+    """U(-a, a), a = sqrt(6 / ((1 + slope^2) fan)) (He et al. 2015)."""
+    return Plan("uniform", he_std(shape, mode, slope))
+
+
+def lecun_normal(shape: Shape) -> Plan:
+    """N(0, 1 / fan_in) (LeCun et al. 1998; the SELU paper's choice)."""
+    return Plan("normal", lecun_std(shape))
+
+
+def lecun_uniform(shape: Shape) -> Plan:
+    """U(-a, a), a = sqrt(3 / fan_in)."""
+    return Plan("uniform", lecun_std(shape))
+
+
+def orthogonal(shape: Shape, gain: float = 1.0) -> Plan:
+    """A (semi-)orthogonal matrix times ``gain`` (Saxe et al. 2014); columns orthonormal if fan_in >= fan_out."""
+    fans(shape)
+    return Plan("orthogonal", check_number("gain", gain, low=0.0))
+
+
+def sparse(shape: Shape, k: int = 15, std: float = 1.0) -> Plan:
+    """Exactly ``k`` non-zero N(0, std^2) incoming weights per unit (Martens 2010 uses k = 15)."""
+    fan_in, _ = fans(shape)
+    return Plan("sparse", check_number("std", std, low=0.0), check_int("k", k, low=1, high=fan_in))
+
+
+INITIALIZERS: dict[str, Callable[..., Plan]] = {
     f.__name__: f
     for f in (
         zeros,
@@ -207,38 +207,25 @@ INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
 INITIALIZERS.update(xavier=xavier_normal, glorot=xavier_normal, he=he_normal, kaiming=he_normal)
 
 
-def initialize(
-    name: str, shape: Shape, rng: np.random.Generator | int = 0, dtype: Any = np.float64, **params: Any
-) -> np.ndarray:
-    """Draw a weight of ``shape`` with the initializer called ``name`` (see ``INITIALIZERS``)."""
+def plan(name: str, shape: Shape, **params: Any) -> Plan:
+    """The :class:`Plan` of the initializer called ``name`` for a weight of ``shape``."""
     fn = INITIALIZERS[check_choice("init", name, INITIALIZERS)]
+    shape = _check_shape(shape)
     try:
-        return fn(shape, rng, dtype=dtype, **params)
+        return fn(shape, **params)
     except TypeError as err:
         if "unexpected keyword" not in str(err):
             raise
         import inspect
 
-        allowed = [p for p in inspect.signature(fn).parameters if p not in ("shape", "rng", "dtype")]
+        allowed = [p for p in inspect.signature(fn).parameters if p != "shape"]
         raise TypeError(
             f"initializer {name!r} got parameters {sorted(params)}; it accepts: {', '.join(allowed) or 'none'}"
         ) from None
 
 
-def gaussian_std(name: str, shape: Shape, **params: Any) -> float | None:
-    """The standard deviation of a Gaussian initializer, or None if ``name`` is not Gaussian.
-
-    Every Gaussian initializer is a standard normal times this number, which lets a
-    panel draw the normals once per seed and rescale them when the initializer changes.
-    """
-    name = check_choice("init", name, INITIALIZERS)
-    fn = INITIALIZERS[name]
-    if fn is normal:
-        return check_number("std", params.get("std", 0.01), low=0.0)
-    if fn is xavier_normal:
-        return xavier_std(shape, **params)
-    if fn is he_normal:
-        return he_std(shape, **params)
-    if fn is lecun_normal:
-        return lecun_std(shape)
-    return None
+def initialize(
+    name: str, shape: Shape, rng: np.random.Generator | int = 0, dtype: Any = np.float64, **params: Any
+) -> np.ndarray:
+    """Draw a weight of ``shape`` with the initializer called ``name`` (see ``INITIALIZERS``)."""
+    return plan(name, shape, **params).draw(shape, rng, dtype)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nnlab.core import INITIALIZERS, initialize
-from nnlab.core.initializers import gaussian_std
+from nnlab.core.initializers import plan, unit_draw
 
 SHAPE = (4096, 256)
 FAN_IN, FAN_OUT = SHAPE
@@ -43,11 +43,13 @@ def test_uniform_initializers_respect_their_bound():
     assert np.abs(w).max() <= math.sqrt(6 / FAN_IN)
 
 
-def test_gaussian_std_agrees_with_the_draws():
-    for name in ("normal", "xavier_normal", "he_normal", "lecun_normal"):
-        w = initialize(name, SHAPE, 1)
-        assert abs(w.std() / gaussian_std(name, SHAPE) - 1) < 0.02
-    assert gaussian_std("orthogonal", SHAPE) is None
+def test_every_initializer_is_a_scale_times_a_unit_draw():
+    for name in ("normal", "uniform", "xavier_uniform", "he_normal", "lecun_normal", "sparse", "orthogonal"):
+        p = plan(name, (64, 32))
+        np.testing.assert_array_equal(initialize(name, (64, 32), 3), p.scale * unit_draw(p.kind, (64, 32), 3, k=p.k))
+    for kind in ("normal", "uniform"):
+        assert abs(unit_draw(kind, SHAPE, 0).std() - 1) < 0.01
+    assert plan("he_normal", SHAPE).scale == pytest.approx(math.sqrt(2 / FAN_IN))
 
 
 @pytest.mark.parametrize("shape", [(64, 32), (32, 64), (50, 50)])

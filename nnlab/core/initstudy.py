@@ -1,0 +1,221 @@
+"""The initialization experiment of the lectures: a deep, wide network's activations and gradients.
+
+EECS 498 lecture 10 / CS231n: push random data through many layers of the same width
+and look at each layer's activations (and, backwards from a loss, the gradients dL/dW)
+under different initializations. At 6 layers of 4096 units the weights are 100 million
+numbers; drawing them takes ~1.6 s here. Every initializer is ``scale x unit draw``
+(:class:`~nnlab.core.initializers.Plan`), so :class:`UnitDrawCache` keeps the unit draws
+per (seed, layer) in float32 and a layer computes ``scale * (x @ U) + b`` without ever
+forming W. Changing the initializer, its scale, the activation or the bias recomputes
+only the matrix products.
+
+dL/dW of a 4096 x 4096 layer has 16.7 million entries; the study returns the exact
+values of a fixed random sample of at most 65,536 of them (all of them for small
+layers), dW_ij = sum_n h_ni dz_nj, which is what a histogram needs.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nnlab.core._checks import check_choice, check_int, check_number
+from nnlab.core.activations import ACTIVATIONS, get_activation
+from nnlab.core.initializers import plan, unit_draw
+from nnlab.core.layers import BatchNorm
+from nnlab.core.losses import softmax_cross_entropy
+
+INPUTS = {
+    "gaussian": "x ~ N(0, 1), as in the lectures",
+    "uniform": "x ~ U(-1, 1)",
+    "shifted": "x ~ N(1, 1): not zero-centred",
+}
+GRAD_SAMPLE = 65_536
+
+
+class UnitDrawCache:
+    """Unit draws (see :class:`~nnlab.core.initializers.Plan`) by (seed, layer, kind, shape, k), least recently
+    used first out once ``max_bytes`` is exceeded. A constant draw is not stored (it is all ones)."""
+
+    def __init__(self, max_bytes: int = 1 << 30, dtype: Any = np.float32) -> None:
+        self.max_bytes = max_bytes
+        self.dtype = np.dtype(dtype)
+        self._store: OrderedDict[tuple, np.ndarray] = OrderedDict()
+
+    def get(self, seed: int, layer: int, kind: str, shape: tuple[int, int], k: int | None = None) -> np.ndarray | None:
+        if kind == "constant":
+            return None
+        key = (seed, layer, kind, shape, k)
+        if key in self._store:
+            self._store.move_to_end(key)
+            return self._store[key]
+        unit = unit_draw(kind, shape, np.random.default_rng([seed, layer]), k=k).astype(self.dtype)
+        self._store[key] = unit
+        while sum(a.nbytes for a in self._store.values()) > self.max_bytes and len(self._store) > 1:
+            self._store.popitem(last=False)
+        return unit
+
+    def __contains__(self, key: tuple) -> bool:
+        return key in self._store
+
+
+def _matmul(x: np.ndarray, unit: np.ndarray | None, width: int) -> np.ndarray:
+    """x @ U, with U = all ones when ``unit`` is None."""
+    if unit is None:
+        return np.repeat(x.sum(axis=1, keepdims=True), width, axis=1)
+    return x @ unit
+
+
+def _matmul_t(d: np.ndarray, unit: np.ndarray | None, width_in: int) -> np.ndarray:
+    """d @ U^T, with U = all ones when ``unit`` is None."""
+    if unit is None:
+        return np.repeat(d.sum(axis=1, keepdims=True), width_in, axis=1)
+    return d @ unit.T
+
+
+@dataclass
+class LayerStats:
+    """One hidden layer: its activations and pre-activations (N, width) and, after backward, gradients."""
+
+    pre_activation: np.ndarray
+    activation: np.ndarray
+    normalized: np.ndarray | None = None
+    grad_W: np.ndarray | None = None  # sampled entries of dL/dW (1-D)
+    grad_activation: np.ndarray | None = None
+
+    @property
+    def mean(self) -> float:
+        return float(self.activation.mean())
+
+    @property
+    def std(self) -> float:
+        return float(self.activation.std())
+
+    @property
+    def identical_units(self) -> bool:
+        """True when every unit of the layer outputs the same value for each example (broken symmetry fails)."""
+        a = self.activation
+        return bool(a.shape[1] > 1 and np.all(a == a[:, :1]))
+
+
+@dataclass
+class Study:
+    """The layers' statistics, the loss, and the settings that produced them."""
+
+    layers: list[LayerStats]
+    loss: float
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def means(self) -> np.ndarray:
+        return np.array([layer.mean for layer in self.layers])
+
+    @property
+    def stds(self) -> np.ndarray:
+        return np.array([layer.std for layer in self.layers])
+
+    @property
+    def grad_stds(self) -> np.ndarray:
+        return np.array([np.nan if layer.grad_W is None else float(layer.grad_W.std()) for layer in self.layers])
+
+
+def run_study(
+    depth: int = 6,
+    width: int = 4096,
+    batch: int = 16,
+    activation: str = "tanh",
+    init: str = "normal",
+    init_params: dict[str, Any] | None = None,
+    bias: float = 0.0,
+    batchnorm: bool = False,
+    inputs: str = "gaussian",
+    classes: int = 10,
+    gradients: bool = True,
+    seed: int = 0,
+    cache: UnitDrawCache | None = None,
+    activation_params: dict[str, Any] | None = None,
+) -> Study:
+    """Forward ``batch`` random inputs through ``depth`` hidden layers of ``width`` units, then a linear layer to
+    ``classes`` scores and a softmax loss on random labels; optionally backward for dL/dW of every hidden layer.
+
+    Every weight matrix, the output layer's included, uses the same initializer (hidden layer l draws from
+    the generator seeded (seed, l), so earlier layers do not change when ``depth`` does). The input has
+    ``width`` features, as in the EECS 498 code (``dims = [4096] * 7``).
+    """
+    depth = check_int("depth", depth, low=1, high=100)
+    width = check_int("width", width, low=1, high=16384)
+    batch = check_int("batch", batch, low=2 if batchnorm else 1, high=100_000)
+    classes = check_int("classes", classes, low=2)
+    check_choice("activation", activation, ACTIVATIONS)
+    check_choice("inputs", inputs, INPUTS)
+    bias = check_number("bias", bias)
+    act = get_activation(activation, **(activation_params or {}))
+    cache = cache or UnitDrawCache()
+    dtype = cache.dtype
+    hidden_plan = plan(init, (width, width), **(init_params or {}))
+    out_plan = plan(init, (width, classes), **(init_params or {}))
+
+    gen = np.random.default_rng([check_int("seed", seed, low=0), 10_000])
+    if inputs == "gaussian":
+        x = gen.standard_normal((batch, width))
+    elif inputs == "uniform":
+        x = gen.uniform(-1.0, 1.0, (batch, width))
+    else:
+        x = gen.standard_normal((batch, width)) + 1.0
+    labels = gen.integers(0, classes, batch)
+    x = x.astype(dtype)
+
+    layers: list[LayerStats] = []
+    caches = []
+    h = x
+    for index in range(depth):
+        unit = cache.get(seed, index, hidden_plan.kind, (width, width), hidden_plan.k)
+        z = hidden_plan.scale * _matmul(h, unit, width) + dtype.type(bias)
+        bn = BatchNorm(width, dtype=dtype) if batchnorm else None
+        normalized, bn_cache = bn.forward(z) if bn else (None, None)
+        a = act.value(z if bn is None else normalized)
+        layers.append(LayerStats(pre_activation=z, activation=a, normalized=normalized))
+        caches.append((h, unit, bn, bn_cache))
+        h = a
+    out_unit = cache.get(seed, depth, out_plan.kind, (width, classes), out_plan.k)
+    scores = out_plan.scale * _matmul(h, out_unit, classes)
+    if not np.all(np.isfinite(scores)):  # overflow: a state to show, with no loss and no gradients
+        return Study(layers, float("nan"), _settings(locals()))
+    loss, dscores = softmax_cross_entropy(scores.astype(np.float64), labels)
+    study = Study(layers, loss, _settings(locals()))
+    if not gradients:
+        return study
+
+    d = (out_plan.scale * _matmul_t(dscores.astype(dtype), out_unit, width)).astype(dtype, copy=False)
+    sample_rng = np.random.default_rng([seed, 20_000])
+    for index in range(depth - 1, -1, -1):
+        stats = layers[index]
+        h_in, unit, bn, bn_cache = caches[index]
+        stats.grad_activation = d
+        dz = d * act.derivative(stats.normalized if batchnorm else stats.pre_activation, stats.activation)
+        if bn is not None:
+            dz, _ = bn.backward(dz, bn_cache)
+        stats.grad_W = _sampled_outer(h_in, dz, sample_rng)
+        if index > 0:  # the gradient with respect to the input itself is not needed
+            d = hidden_plan.scale * _matmul_t(dz, unit, width)
+    return study
+
+
+def _settings(scope: dict[str, Any]) -> dict[str, Any]:
+    names = ("depth", "width", "batch", "activation", "init", "init_params", "bias", "batchnorm", "inputs", "seed")
+    return {name: scope[name] for name in names}
+
+
+def _sampled_outer(h: np.ndarray, dz: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Entries of dL/dW = h^T dz: all of them if there are at most GRAD_SAMPLE, else the exact values of a
+    fixed random 256 x 256 block (random input units x random output units)."""
+    rows, cols = h.shape[1], dz.shape[1]
+    if rows * cols <= GRAD_SAMPLE:
+        return (h.T @ dz).ravel()
+    side = int(np.sqrt(GRAD_SAMPLE))
+    i = np.sort(rng.choice(rows, min(side, rows), replace=False))
+    j = np.sort(rng.choice(cols, min(GRAD_SAMPLE // len(i), cols), replace=False))
+    return (h[:, i].T @ dz[:, j]).ravel()

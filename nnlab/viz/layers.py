@@ -1,0 +1,141 @@
+"""Per-layer distributions: a "ridgeline" of histograms (one row per layer) and a mean/std strip.
+
+The lectures draw one small histogram per layer; here the rows share one Axes, so a
+redraw costs about as much as a single plot whatever the depth. Artists are created
+once for up to ``max_rows`` layers and updated in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import StepPatch
+from matplotlib.text import Text
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import blended_transform_factory
+
+ROW_HEIGHT = 0.85
+
+
+@dataclass
+class RowHistogram:
+    """One row's counts, and what the picture cannot show: values beyond the axis, exact zeros left out."""
+
+    counts: np.ndarray
+    beyond: float
+    zeros: float
+
+
+def histogram_rows(values: Sequence[np.ndarray], edges: np.ndarray, drop_zeros: bool = False) -> list[RowHistogram]:
+    """Counts per row, values beyond the edges clipped into the outer bins.
+
+    With ``drop_zeros`` exact zeros (half of a ReLU layer, typically) are left out of the counts
+    when they are more than a fifth of the values, so that they do not flatten the rest.
+    """
+    rows = []
+    lo, hi = edges[0], edges[-1]
+    for v in values:
+        flat = np.ravel(v)
+        finite = flat[np.isfinite(flat)]
+        n = max(flat.size, 1)
+        zeros = np.count_nonzero(finite == 0) / n
+        if drop_zeros and zeros > 0.2:
+            finite = finite[finite != 0]
+        else:
+            zeros = 0.0
+        beyond = np.count_nonzero((finite < lo) | (finite > hi)) / n
+        counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
+        rows.append(RowHistogram(counts.astype(float), beyond, zeros))
+    return rows
+
+
+@dataclass
+class Ridgeline:
+    ax: Axes
+    patches: list[StepPatch]
+    notes: list[Text]
+    title: Text
+
+
+def draw_ridgeline(ax: Axes, max_rows: int, bins: int = 60, color: str = "C0", note_x: float = 1.02) -> Ridgeline:
+    """Preallocate ``max_rows`` filled step histograms on ``ax``, and a note per row at ``note_x`` (axes fraction)."""
+    edges = np.linspace(-1, 1, bins + 1)
+    patches = []
+    for row in range(max_rows):
+        patch = ax.stairs(np.full(bins, -row), edges, baseline=-row, fill=True, alpha=0.75, color=color, lw=0.8)
+        patches.append(patch)
+    side = blended_transform_factory(ax.transAxes, ax.transData)
+    notes = [ax.text(note_x, -row + 0.35, "", transform=side, fontsize="small", va="center", clip_on=False)
+             for row in range(max_rows)]  # fmt: skip
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    ax.set_yticks([])
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    title = ax.set_title("")
+    return Ridgeline(ax, patches, notes, title)
+
+
+def update_ridgeline(
+    art: Ridgeline,
+    counts: Sequence[np.ndarray],
+    edges: np.ndarray,
+    notes: Sequence[str],
+    title: str,
+    xlabel: str,
+) -> None:
+    """Show one row per entry of ``counts`` (first at the top), each scaled to its own maximum.
+
+    Each row is named by its note, beside it (text is most of a redraw's cost, so rows have no tick labels).
+    """
+    n = len(counts)
+    if n > len(art.patches):
+        raise ValueError(f"{n} rows do not fit the {len(art.patches)} preallocated ones")
+    for row, patch in enumerate(art.patches):
+        visible = row < n
+        patch.set_visible(visible)
+        art.notes[row].set_visible(visible)
+        if not visible:
+            continue
+        c = counts[row]
+        peak = c.max() if c.size and c.max() > 0 else 1.0
+        patch.set_data(-row + ROW_HEIGHT * c / peak, edges, baseline=-row)
+        art.notes[row].set_text(notes[row])
+    art.ax.set_xlim(edges[0], edges[-1])
+    art.ax.set_ylim(-n + 0.8, 1.0)
+
+    art.ax.set_xlabel(xlabel)
+    art.title.set_text(title)
+
+
+@dataclass
+class StatsStrip:
+    ax: Axes
+    mean: Line2D
+    std: Line2D
+
+
+def draw_stats_strip(ax: Axes) -> StatsStrip:
+    """Two lines, mean and standard deviation against layer number."""
+    (mean,) = ax.plot([], [], "o-", color="C1", ms=4)
+    (std,) = ax.plot([], [], "s-", color="C0", ms=4)
+    ax.axhline(0, color="0.7", lw=0.8, zorder=0)
+    ax.set_xlabel("layer")
+    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.spines[["top", "right"]].set_visible(False)
+    return StatsStrip(ax, mean, std)
+
+
+def update_stats_strip(art: StatsStrip, means: np.ndarray, stds: np.ndarray, title: str) -> None:
+    layers = np.arange(1, len(means) + 1)
+    art.mean.set_data(layers, means)
+    art.std.set_data(layers, stds)
+    finite = np.concatenate([means[np.isfinite(means)], stds[np.isfinite(stds)], [0.0]])
+    lo, hi = finite.min(), finite.max()
+    pad = 0.08 * (hi - lo) if hi > lo else 1.0
+    art.ax.set_ylim(lo - pad, hi + pad)
+    art.ax.set_xlim(0.5, max(len(means), 1) + 0.5)
+    art.ax.set_xticks(layers if len(layers) <= 6 else layers[:: (len(layers) + 4) // 5])
+    art.ax.set_title(title + "\nstd (blue), mean (orange)", fontsize="medium")

@@ -1,0 +1,113 @@
+"""Write the lecture notebooks from the cell texts below: ``python notebooks/build.py``.
+
+The notebooks are generated so that their text is reviewable in one place and stays
+consistent (kernelspec, slideshow metadata, no outputs); ``tests/notebooks`` checks that
+the committed ``.ipynb`` files equal what this script writes. Edit here, then run it.
+Each cell is ``(kind, source)`` with kind "md" or "code"; a markdown cell starting with
+"# " or "## " begins a new slide, other cells are sub-slides or fragments of it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+NOTEBOOKS: dict[str, list[tuple[str, str]]] = {}
+
+NOTEBOOKS["00_index.ipynb"] = [
+    ("md", """# nnlab: how neural networks are trained
+
+An interactive companion to the lectures on training neural networks: CS231n *Training
+Neural Networks*, CMU 11-785 *Optimization*, UMich EECS 498 lecture 10.
+
+Every notebook has a short text, live panels (move a control and the figure follows) and
+*try this* prompts. Work through them in order:
+
+1. [Weight initialization](03_initialization.ipynb): why std 0.01 kills a deep tanh network,
+   and what Xavier, He and batch norm do about it."""),
+    ("code", "import nnlab\n\nprint('nnlab', nnlab.__version__)"),
+]
+
+NOTEBOOKS["03_initialization.ipynb"] = [
+    ("md", """# Weight initialization
+
+A deep network multiplies its input by one weight matrix after another. If the weights
+are a little too small, the signal shrinks at every layer; a little too large, and it
+grows (or saturates the non-linearity). Either way the gradients that reach the first
+layers are useless.
+
+The panel below repeats the experiment of EECS 498 lecture 10: 16 random inputs through
+6 layers of 4,096 tanh units, weights drawn as `std * randn(4096, 4096)`. Each row is a
+layer's histogram; the strip on the right follows each layer's mean and standard deviation."""),
+    ("code", "from nnlab.panels.initialization import InitializationPanel\n\npanel = InitializationPanel()\npanel"),
+    ("md", """## Try this
+
+- **std 0.01** (the default): the activations shrink layer by layer: std 0.49, 0.29,
+  0.18, 0.11, 0.07, 0.05. Switch *show* to `gradients dL/da`: the gradient shrinks too,
+  toward the input.
+- Press **tanh, std 0.05**: now almost every unit sits at -1 or +1, where tanh is flat
+  and its local gradient is zero.
+- Press **tanh, Xavier**: std = 1/sqrt(fan_in) keeps every layer alike.
+- Press **ReLU, Xavier** and then **ReLU, He**: ReLU zeroes half of its inputs, so it
+  needs twice the variance: std = sqrt(2/fan_in).
+- Press **batch norm rescues std 0.01** and look at the inputs of the non-linearity:
+  every layer is normalized back to unit variance, whatever the weights.
+- Press **zero init: symmetry**: every unit of a layer computes the same number, so every
+  unit gets the same gradient, and they stay identical forever."""),
+    ("md", """## The same numbers without the panel
+
+The panel is drawn from `nnlab.core`; the numbers are there for you to check."""),
+    ("code", """from nnlab.core.initstudy import run_study
+
+study = run_study(depth=6, width=4096, batch=16, activation="tanh", init="normal", init_params={"std": 0.01},
+                  gradients=False, cache=panel.cache)
+print("per-layer std:", study.stds.round(2))"""),
+]
+
+
+def slide_type(index: int, kind: str, source: str) -> str:
+    if index == 0 or (kind == "md" and source.startswith(("# ", "## "))):
+        return "slide"
+    return "fragment" if kind == "md" else "-"
+
+
+def notebook(cells: list[tuple[str, str]], name: str) -> dict:
+    out = []
+    for i, (kind, source) in enumerate(cells):
+        cell = {
+            "cell_type": "markdown" if kind == "md" else "code",
+            "id": f"{name.split('_')[0]}-{i:02d}",
+            "metadata": {"slideshow": {"slide_type": slide_type(i, kind, source)}},
+            "source": source.splitlines(keepends=True),
+        }
+        if kind == "code":
+            cell.update(execution_count=None, outputs=[])
+        out.append(cell)
+    return {
+        "cells": out,
+        "metadata": {
+            "kernelspec": KERNELSPEC,
+            "language_info": {"name": "python"},
+            "rise": {"scroll": True, "enable_chalkboard": False},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def render(name: str) -> str:
+    return json.dumps(notebook(NOTEBOOKS[name], name), indent=1, ensure_ascii=False) + "\n"
+
+
+def main() -> None:
+    for name in NOTEBOOKS:
+        (HERE / name).write_text(render(name))
+        print("wrote", HERE / name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""The lecture notebooks: generated from notebooks/build.py, committed without outputs, and run headless."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK_DIR = ROOT / "notebooks"
+
+
+def build_module():
+    spec = importlib.util.spec_from_file_location("build_notebooks", NOTEBOOK_DIR / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+BUILD = build_module()
+NAMES = sorted(BUILD.NOTEBOOKS)
+
+
+def test_every_notebook_is_listed_and_numbered_in_lecture_order():
+    on_disk = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
+    assert on_disk == NAMES
+    assert NAMES[0] == "00_index.ipynb" and all(name[:2].isdigit() for name in NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_notebook_equals_what_build_writes(name):
+    assert (NOTEBOOK_DIR / name).read_text() == BUILD.render(name), "run: python notebooks/build.py"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_has_a_kernelspec_slides_and_no_outputs(name):
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+    assert all("slideshow" in cell.metadata for cell in nb.cells)
+    assert all(cell.outputs == [] and cell.execution_count is None for cell in nb.cells if cell.cell_type == "code")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs_top_to_bottom_headless_in_under_a_minute(name, tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
+    started = time.perf_counter()
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": tmp_path}}).execute()
+    elapsed = time.perf_counter() - started
+    outputs = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs]
+    assert not [out for out in outputs if out.output_type == "error"]
+    text = "".join(str(out.get("text", "")) + str(out.get("data", {}).get("text/plain", "")) for out in outputs)
+    assert "Traceback" not in text and "Warning" not in text
+    assert elapsed < 60, f"{name} took {elapsed:.0f} s"

@@ -1,0 +1,150 @@
+"""The panel framework, through a tiny panel: state, compute/update cycle, errors in the status line, widgets."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from nnlab.panels.base import Control, Panel
+
+
+class LinePanel(Panel):
+    """y = a x^p on [0, 1]; p < 0 is refused by check(), a = 13 is a simulated bug."""
+
+    title = "test"
+    defaults = {"a": 1.0, "p": 2, "color": "C0", "label": "curve"}
+    view_keys = frozenset({"color"})
+    controls = (
+        Control("a", "a", "float", -2.0, 20.0),
+        Control("p", "p", "int", -3, 5),
+        Control("color", "color", "choice", options=("C0", "C1")),
+        Control("label", "label", "toggle", options=("curve", "line")),
+    )
+    presets = {"cube": {"p": 3}}
+
+    def __init__(self, **state):
+        self.computations = 0
+        super().__init__(**state)
+
+    def check(self, state):
+        if state["p"] < 0:
+            raise ValueError(f"p={state['p']} must be at least 0")
+
+    def compute(self, state):
+        self.computations += 1
+        if state["a"] == 13:
+            raise KeyError("simulated bug")
+        x = np.linspace(0, 1, 50)
+        return x, state["a"] * x ** state["p"]
+
+    def draw(self, figure, result, state):
+        ax = figure.add_subplot()
+        (line,) = ax.plot(*result, color=state["color"])
+        ax.set_ylim(-3, 21)
+        return line
+
+    def update(self, line, result, state):
+        line.set_data(*result)
+        line.set_color(state["color"])
+
+    def describe(self, result, state):
+        return "negative values" if state["a"] < 0 else ""
+
+
+def test_state_round_trips_through_json():
+    panel = LinePanel(a=2.5, p=3)
+    again = LinePanel(**json.loads(panel.to_json()))
+    assert again.state == panel.state == {"a": 2.5, "p": 3, "color": "C0", "label": "curve", "slides": False}
+
+
+def test_set_updates_the_artists_in_place():
+    panel = LinePanel()
+    line = panel.artists
+    panel.set(a=3.0)
+    assert panel.artists is line
+    np.testing.assert_allclose(line.get_ydata()[-1], 3.0)
+
+
+def test_view_keys_redraw_without_recomputing():
+    panel = LinePanel()
+    before = panel.computations
+    panel.set(color="C1")
+    assert panel.computations == before and panel.artists.get_color() == "C1"
+    panel.set(a=2.0)
+    assert panel.computations == before + 1
+
+
+def test_bad_settings_show_in_the_status_and_keep_the_last_picture():
+    panel = LinePanel(a=2.0)
+    picture = panel.image()
+    panel.set(p=-1)
+    assert panel.error == "p=-1 must be at least 0" and panel.status == panel.error
+    assert panel.state["p"] == -1  # the user's choice is kept, the picture is not replaced
+    np.testing.assert_array_equal(panel.image(), picture)
+    panel.set(p=2)
+    assert panel.error is None
+
+
+def test_a_bug_shows_as_an_internal_error_not_a_traceback():
+    panel = LinePanel()
+    panel.set(a=13)
+    assert panel.error.startswith("internal error (KeyError")
+
+
+def test_describe_reports_in_the_status():
+    panel = LinePanel()
+    panel.set(a=-1.0)
+    assert panel.status == "negative values" and panel.error is None
+
+
+def test_unknown_parameters_are_refused_with_the_list():
+    with pytest.raises(ValueError, match="LinePanel has no parameter 'b'; its parameters are: a, p, color, label"):
+        LinePanel(b=1)
+    with pytest.raises(ValueError, match="preset='square'.*cube"):
+        LinePanel().apply_preset("square")
+
+
+def test_save_writes_png_svg_pdf(tmp_path):
+    panel = LinePanel()
+    for ext in ("png", "svg", "pdf"):
+        path = panel.save(tmp_path / f"figure.{ext}")
+        assert path.stat().st_size > 1000
+    assert (tmp_path / "figure.png").read_bytes()[:4] == b"\x89PNG"
+    with pytest.raises(ValueError, match="must be .png, .svg or .pdf"):
+        panel.save(tmp_path / "figure.jpg")
+
+
+def test_slides_switch_gives_a_16_by_9_figure_with_larger_text():
+    panel = LinePanel()
+    small = panel.figure.axes[0].xaxis.get_ticklabels()[0].get_fontsize()
+    panel.set(slides=True)
+    width, height = panel.figure.get_size_inches()
+    assert width / height == pytest.approx(16 / 9, rel=0.01)
+    assert panel.figure.axes[0].xaxis.get_ticklabels()[0].get_fontsize() > small
+
+
+def test_widgets_drive_the_state_and_errors_reach_the_status_line():
+    pytest.importorskip("ipympl")
+    panel = LinePanel()
+    box = panel.widget()
+    controls = panel._widgets
+    assert set(controls) == {"a", "p", "color", "label"}
+    assert type(panel.figure.canvas).__name__ == "Canvas"  # the ipympl widget
+    controls["a"].value = 4.0
+    assert panel.state["a"] == 4.0 and panel.artists.get_ydata()[-1] == pytest.approx(4.0)
+    controls["p"].value = -2
+    assert "p=-2 must be at least 0" in panel._status_widget.value
+    preset_button = box.children[2].children[0]
+    preset_button.click()
+    assert panel.state["p"] == 3 and controls["p"].value == 3  # widgets follow state changes
+    assert panel.error is None and "ready" in panel._status_widget.value
+
+
+def test_controls_use_continuous_update_as_declared():
+    pytest.importorskip("ipywidgets")
+    slow = Control("n", "n", "int", 1, 10, continuous=False).make_widget(3)
+    fast = Control("x", "x", "log", 1e-3, 1.0).make_widget(0.01)
+    assert slow.continuous_update is False and fast.continuous_update is True
+    assert fast.value == pytest.approx(0.01)
