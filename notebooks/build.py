@@ -28,7 +28,14 @@ Every notebook has a short text, live panels (move a control and the figure foll
 *try this* prompts. Work through them in order:
 
 1. [Weight initialization](03_initialization.ipynb): why std 0.01 kills a deep tanh network,
-   and what Xavier, He and batch norm do about it."""),
+   and what Xavier, He and batch norm do about it.
+2. [Optimizers](07_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
+   and Adam racing on Beale's function, a long valley and a saddle point.
+
+Pictures for slides: every panel has `panel.save("figure.png")` (or `.svg`, `.pdf`) and
+`panel.set(slides=True)` for a 16:9 figure with large text; animated panels have
+`panel.save_animation("clip.gif")` (or `.mp4`, `.html`). From a terminal:
+`python -m nnlab export trajectories --preset "saddle point" -o saddle.gif`."""),
     ("code", "import nnlab\n\nprint('nnlab', nnlab.__version__)"),
 ]
 
@@ -66,6 +73,40 @@ The panel is drawn from `nnlab.core`; the numbers are there for you to check."""
 study = run_study(depth=6, width=4096, batch=16, activation="tanh", init="normal", init_params={"std": 0.01},
                   gradients=False, cache=panel.cache)
 print("per-layer std:", study.stds.round(2))"""),
+]
+
+
+NOTEBOOKS["07_optimizers.ipynb"] = [
+    ("md", """# Optimizers
+
+Gradient descent follows the steepest direction downhill, which is rarely the direction
+of the minimum. On a surface that is steep one way and shallow the other, SGD zig-zags
+across the steep direction and crawls along the shallow one; at a saddle point the
+gradient all but vanishes. Momentum, Nesterov's look-ahead, and the per-parameter step
+sizes of Adagrad, RMSprop, Adadelta and Adam are answers to these problems.
+
+Every optimizer below starts from the black cross. The paths are the optimizers of
+`nnlab.core.optim`, the same objects that train networks in nnlab (and that match
+`torch.optim` to rounding)."""),
+    ("code", "from nnlab.panels.trajectories import TrajectoriesPanel\n\npanel = TrajectoriesPanel()\npanel"),
+    ("md", """## Try this
+
+- Press **long valley**: SGD (red) bounces across the valley; with the same step it cannot
+  go faster along it. Momentum builds up speed along the floor.
+- Press **saddle point**: started a hair off the ridge, SGD slides toward the saddle and
+  stays; Adagrad, RMSprop and Adadelta scale up the tiny gradient and escape.
+- Press **Beale's function + Adam** and press play (the triangle): Adam reaches the minimum
+  (the star) first.
+- Click anywhere on the contour plot to start from there.
+- Raise SGD's learning rate (open *SGD* below the controls) until it diverges: the legend
+  says at which step.
+- Press **noisy bowl: momentum smooths**: with noisy gradients, SGD's steps point every which
+  way; momentum averages them."""),
+    ("md", """## For slides
+
+Save the current picture, or the animation of the paths growing step by step."""),
+    ("code", """panel.save("trajectories.png")
+panel.save_animation("trajectories.gif", frames=60)"""),
 ]
 
 

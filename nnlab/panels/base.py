@@ -54,8 +54,11 @@ class Control:
     """A control bound to the state key ``name``.
 
     ``kind``: 'int', 'float' and 'log' sliders (a 'log' slider's ``low``/``high`` are values, not
-    exponents), 'choice' (a dropdown over ``options``), 'toggle' (buttons over ``options``) or 'bool'.
-    ``continuous=False`` updates on release only, for controls whose update is slow.
+    exponents), 'number' (a box to type in), 'choice' (a dropdown over ``options``), 'multi' (a
+    multiple selection, stored as a list), 'toggle' (buttons over ``options``), 'bool', or 'play'
+    (an animation player over 0..the state key named by ``high_key``).
+    ``continuous=False`` updates on release only, for controls whose update is slow. Controls with
+    a ``group`` are gathered in a collapsible section of that name.
     """
 
     name: str
@@ -66,6 +69,12 @@ class Control:
     step: float | None = None
     options: tuple[Any, ...] = ()
     continuous: bool = True
+    group: str = ""
+    high_key: str = ""
+
+    def to_state(self, value: Any) -> Any:
+        """The widget's value as plain state data."""
+        return list(value) if self.kind == "multi" else value
 
     def make_widget(self, value: Any) -> Any:
         import ipywidgets as w
@@ -85,13 +94,28 @@ class Control:
             clipped = float(min(max(value, self.low), self.high))
             return w.FloatLogSlider(value=clipped, base=10, min=lo, max=hi, step=self.step or 0.05,
                                     readout_format=".3g", **common)  # fmt: skip
+        if self.kind == "number":
+            return w.FloatText(value=float(value), **common)
         if self.kind == "choice":
             return w.Dropdown(options=list(self.options), value=value, **common)
+        if self.kind == "multi":
+            return w.SelectMultiple(options=list(self.options), value=tuple(value), rows=min(len(self.options), 6),
+                                    **common)  # fmt: skip
+        if self.kind == "play":
+            return w.Play(value=int(value), min=0, max=int(self.high or 0), step=1, interval=50, description=self.label)
         if self.kind == "toggle":
             return w.ToggleButtons(options=list(self.options), value=value, **common)
         if self.kind == "bool":
             return w.Checkbox(value=bool(value), indent=False, **common)
-        raise ValueError(f"kind={self.kind!r} is not valid; choose int, float, log, choice, toggle or bool")
+        raise ValueError(f"kind={self.kind!r} is not valid; choose int, float, log, number, choice, multi, toggle, "
+                         "bool or play")  # fmt: skip
+
+
+def _with_high(control: Control, state: dict[str, Any]) -> Control:
+    """The control with its upper bound taken from the state key ``control.high_key``."""
+    from dataclasses import replace
+
+    return replace(control, high=state[control.high_key])
 
 
 class Panel:
@@ -117,6 +141,9 @@ class Panel:
         self._widgets: dict[str, Any] = {}
         self._status_widget: Any = None
         self._live_canvas = False
+        self._background: Any = None
+        self._live: Any = None
+        self._needs_full_draw = True
         self._syncing = False
         self.figure = Figure(figsize=self._figsize())
         FigureCanvasAgg(self.figure)
@@ -171,6 +198,15 @@ class Panel:
         """A status message about a good result (divergence, say); empty when there is nothing to say."""
         return ""
 
+    def connect(self, canvas: Any) -> None:
+        """Connect mouse events of the live canvas (``canvas.mpl_connect``); nothing by default."""
+
+    def dynamic_artists(self) -> list[Any]:
+        """Artists that change on every update. When a panel names them, a live canvas redraws only these
+        over a saved background (blitting: a few ms instead of a full draw of ticks and text); everything
+        else must then change only when the figure is rebuilt. None by default: full draws."""
+        return []
+
     def compute_key(self, state: dict[str, Any]) -> dict[str, Any]:
         """What the computation depends on: by default the state without the view keys. A new key recomputes."""
         return {k: v for k, v in state.items() if k not in self.view_keys and k != "slides"}
@@ -192,8 +228,11 @@ class Panel:
                         self.figure.clear()
                         self.figure.set_size_inches(*self._figsize(), forward=self._live_canvas)
                         self.artists = self.draw(self.figure, result, state)
+                        self._needs_full_draw = True
                     else:
-                        self.update(self.artists, result, state)
+                        artists = self.artists
+                        self.update(artists, result, state)
+                        self._needs_full_draw |= self.artists is not artists  # update chose to rebuild
                 self.result = result
                 self.error = None
                 self.status = self.describe(result, state)
@@ -215,8 +254,53 @@ class Panel:
     def _show(self) -> None:
         if self._status_widget is not None:
             self._status_widget.value = self._status_html()
-        if self._live_canvas:
-            self.figure.canvas.draw()
+        if not self._live_canvas:
+            return
+        canvas = self.figure.canvas
+        dynamic = self.dynamic_artists()
+        with self._style():
+            if not dynamic or self._needs_full_draw or self._background is None:
+                for artist in dynamic:
+                    artist.set_animated(True)
+                canvas.draw()  # the draw_event hook saves the background and adds the dynamic artists
+                self._needs_full_draw = False
+            else:
+                canvas.restore_region(self._background)
+                for artist in dynamic:
+                    artist.set_animated(True)  # artists made anew by update (a legend, say) too
+                    self.figure.draw_artist(artist)
+                canvas.blit(self.figure.bbox)
+
+    def attach(self, canvas: Any) -> None:
+        """Make ``canvas`` (the ipympl widget, or any Agg canvas) this panel's live canvas."""
+        self._live = canvas
+        self.figure.set_canvas(canvas)
+        self._live_canvas = True
+        self._needs_full_draw = True
+
+        def on_full_draw(event: Any) -> None:
+            # After any full draw (ours, or one the browser asked for): keep the static picture, add the rest.
+            dynamic = [a for a in self.dynamic_artists() if a.get_animated()]
+            if dynamic:
+                self._background = canvas.copy_from_bbox(self.figure.bbox)
+                for artist in dynamic:
+                    self.figure.draw_artist(artist)
+
+        canvas.mpl_connect("draw_event", on_full_draw)
+        self.connect(canvas)
+        self._show()
+
+    @contextmanager
+    def _everything_drawn(self) -> Iterator[None]:
+        """Draw the dynamic artists in ordinary draws too (for pictures saved or rendered off screen)."""
+        dynamic = [a for a in self.dynamic_artists() if a.get_animated()]
+        for artist in dynamic:
+            artist.set_animated(False)
+        try:
+            yield
+        finally:
+            for artist in dynamic:
+                artist.set_animated(True)
 
     def _status_html(self) -> str:
         if self.error:
@@ -228,11 +312,12 @@ class Panel:
     # --- output -------------------------------------------------------------------------------
     def image(self) -> np.ndarray:
         """The current picture as an RGBA array (rendered with Agg)."""
-        canvas = FigureCanvasAgg(self.figure) if not isinstance(self.figure.canvas, FigureCanvasAgg) else None
-        target = canvas or self.figure.canvas
-        with self._style():
+        target = FigureCanvasAgg(self.figure) if self._live_canvas else self.figure.canvas
+        with self._style(), self._everything_drawn():
             target.draw()
         image = np.asarray(target.buffer_rgba()).copy()
+        if self._live_canvas:
+            self.figure.set_canvas(self._live)
         return image
 
     def save(self, path: str | Path, dpi: int | None = None) -> Path:
@@ -241,7 +326,7 @@ class Panel:
         fmt = path.suffix.lower().lstrip(".")
         if fmt not in ("png", "svg", "pdf"):
             raise ValueError(f"path={str(path)!r}: the extension must be .png, .svg or .pdf")
-        with self._style():
+        with self._style(), self._everything_drawn():
             self.figure.savefig(path, format=fmt, dpi=dpi or (200 if self._state.get("slides") else 120))
         return path
 
@@ -257,14 +342,14 @@ class Panel:
             canvas.footer_visible = False
             canvas.resizable = False
             FigureManager(canvas, 0)
-            self._live_canvas = True
-            canvas.draw()
-        rows = []
+            self.attach(canvas)
+        rows, groups = [], {}
         for control in self.controls:
-            widget = control.make_widget(self._state[control.name])
-            widget.observe(self._on_widget(control.name), names="value")
+            value = self._state[control.name]
+            widget = (control if not control.high_key else _with_high(control, self._state)).make_widget(value)
+            widget.observe(self._on_widget(control), names="value")
             self._widgets[control.name] = widget
-            rows.append(widget)
+            (groups.setdefault(control.group, []) if control.group else rows).append(widget)
         buttons = []
         for name in self.presets:
             button = w.Button(description=name, layout=w.Layout(width="auto"))
@@ -274,15 +359,21 @@ class Panel:
         header = w.HTML(f"<b>{html.escape(self.title)}</b> {self.description}")
         grid = w.Box(rows, layout=w.Layout(display="flex", flex_flow="row wrap"))
         parts = [header, grid]
+        if groups:
+            sections = w.Accordion(children=[w.VBox(ws) for ws in groups.values()])
+            for i, title in enumerate(groups):
+                sections.set_title(i, title)
+            sections.selected_index = None
+            parts.append(sections)
         if buttons:
             parts.append(w.Box(buttons, layout=w.Layout(display="flex", flex_flow="row wrap")))
         parts += [self.figure.canvas, self._status_widget]
         return w.VBox(parts)
 
-    def _on_widget(self, name: str):
+    def _on_widget(self, control: Control):
         def handler(change: dict[str, Any]) -> None:
             if not self._syncing:
-                self._guarded(self.set, **{name: change["new"]})
+                self._guarded(self.set, **{control.name: control.to_state(change["new"])})
 
         return handler
 
@@ -296,13 +387,20 @@ class Panel:
     def _sync_widgets(self, changes: dict[str, Any]) -> None:
         self._syncing = True
         try:
-            for name, value in changes.items():
-                widget = self._widgets.get(name)
-                if widget is not None and widget.value != value:
-                    try:
-                        widget.value = value
-                    except Exception:  # a value the widget cannot show (outside a slider's range, say)
-                        pass
+            for control in self.controls:
+                widget = self._widgets.get(control.name)
+                if widget is None:
+                    continue
+                if control.high_key in changes:
+                    widget.max = int(self._state[control.high_key])
+                if control.name in changes:
+                    value = changes[control.name]
+                    value = tuple(value) if control.kind == "multi" else value
+                    if widget.value != value:
+                        try:
+                            widget.value = value
+                        except Exception:  # a value the widget cannot show (outside a slider's range, say)
+                            pass
         finally:
             self._syncing = False
 

@@ -1,0 +1,92 @@
+"""Optimizer paths over a surface's contours, and their loss against the step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
+
+from nnlab.core.surfaces import Surface
+
+
+def draw_surface(ax: Axes, surface: Surface, n: int = 240, levels: int = 24) -> None:
+    """Contour lines of ``surface`` over its window (log-spaced where its range is large), minima as stars."""
+    X, Y, Z = surface.grid(n)
+    if surface.log_levels:
+        low = max(float(Z.min()), 1e-3)
+        lv = np.geomspace(low, float(Z.max()), levels)
+        ax.contour(X, Y, Z, levels=lv, cmap="viridis", linewidths=0.8, norm="log")
+    else:
+        ax.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=0.8)
+    for x, y in surface.minima:
+        ax.plot(x, y, marker="*", color="k", markersize=13, linestyle="none", zorder=5)
+    (x0, x1), (y0, y1) = surface.window
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.xaxis.set_major_locator(MaxNLocator(6))
+    ax.yaxis.set_major_locator(MaxNLocator(6))
+    ax.set_title(f"{surface.title}: {surface.formula}", fontsize="medium")
+
+
+def use_log_scale(loss_ax: Axes) -> None:
+    """A log loss axis with at most 6 labelled decades and no minor ticks (ticks are much of a redraw's cost)."""
+    loss_ax.set_yscale("log")
+    loss_ax.yaxis.set_major_locator(LogLocator(numticks=6))
+    loss_ax.yaxis.set_minor_locator(NullLocator())
+
+
+@dataclass
+class PathArtists:
+    paths: list[Line2D]
+    heads: list[Line2D]
+    losses: list[Line2D]
+    start: Line2D
+    surface: str = ""
+    optimizers: list[str] | None = None
+
+    @property
+    def animated(self) -> list[Line2D]:
+        return [*self.paths, *self.heads, *self.losses]
+
+
+def draw_paths(ax: Axes, loss_ax: Axes, labels: list[str], colors: list[str]) -> PathArtists:
+    """One path line, one head marker and one loss line per optimizer; data comes with :func:`update_paths`."""
+    paths, heads, losses = [], [], []
+    for label, color in zip(labels, colors):
+        (path,) = ax.plot([], [], "-", color=color, lw=1.8, label=label, zorder=6)
+        (head,) = ax.plot([], [], "o", color=color, ms=6, zorder=7)
+        (loss,) = loss_ax.plot([], [], "-", color=color, lw=1.6)
+        paths.append(path)
+        heads.append(head)
+        losses.append(loss)
+    (start,) = ax.plot([], [], "x", color="k", ms=9, mew=2, zorder=8)
+    loss_ax.set_xlabel("step")
+    loss_ax.set_title("loss", fontsize="medium")
+    loss_ax.xaxis.set_major_locator(MaxNLocator(5))
+    loss_ax.spines[["top", "right"]].set_visible(False)
+    return PathArtists(paths, heads, losses, start)
+
+
+def update_paths(
+    art: PathArtists, positions: np.ndarray, losses: np.ndarray, upto: int, diverged_at: np.ndarray
+) -> None:
+    """Show every path up to step ``upto``, and a diverged one only up to the step before it diverged.
+
+    ``positions`` is (K, T, 2), ``losses`` (K, T), ``diverged_at`` (K,) with -1 for "never".
+    """
+    steps = np.arange(positions.shape[1])
+    for k, (path, head, loss) in enumerate(zip(art.paths, art.heads, art.losses)):
+        end = upto if diverged_at[k] < 0 else min(upto, int(diverged_at[k]) - 1)
+        xy = positions[k, : end + 1]
+        last = end
+        path.set_data(xy[: last + 1, 0], xy[: last + 1, 1])
+        if last >= 0:
+            head.set_data(xy[last : last + 1, 0], xy[last : last + 1, 1])
+        else:
+            head.set_data([], [])
+        shown = losses[k, : end + 1]
+        finite = np.isfinite(shown)
+        loss.set_data(steps[: end + 1][finite], shown[finite])

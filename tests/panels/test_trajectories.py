@@ -1,0 +1,154 @@
+"""The optimizer trajectories panel: the classic animations' claims, one implementation, export."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from nnlab.core.surfaces import run_trajectories
+from nnlab.export import ffmpeg_path
+from nnlab.panels.trajectories import TrajectoriesPanel
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return TrajectoriesPanel()
+
+
+def final_y(panel, label):
+    k = panel.result.labels.index(label)
+    return abs(panel.result.positions[k, -1, 0, 1])
+
+
+def test_saddle_sgd_creeps_along_the_ridge_and_adaptive_methods_escape(panel):
+    panel.apply_preset("saddle point")
+    assert final_y(panel, "SGD") < 0.1
+    for label in ("Adagrad", "RMSprop", "Adadelta"):
+        assert final_y(panel, label) > 1, label
+
+
+def test_adam_reaches_the_beale_minimum(panel):
+    panel.apply_preset("Beale's function + Adam")
+    k = panel.result.labels.index("Adam")
+    assert np.linalg.norm(panel.result.positions[k, -1, 0] - [3.0, 0.5]) < 0.01
+
+
+def test_momentum_smooths_a_noisy_descent(panel):
+    """With noisy gradients SGD's successive steps point every which way; momentum's follow one another."""
+    for seed in (0, 1, 2):
+        panel.apply_preset("noisy bowl: momentum smooths")
+        panel.set(seed=seed)
+        steps = np.diff(panel.result.positions[:, :, 0], axis=1)
+        a, b = steps[:, 1:], steps[:, :-1]
+        cosine = ((a * b).sum(-1) / (np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1))).mean(axis=1)
+        sgd, momentum = cosine
+        assert abs(sgd) < 0.1 and momentum > 0.75, (seed, cosine)
+
+
+def test_paths_drawn_are_the_core_optimizers_output(panel):
+    panel.apply_preset("long valley")
+    state = panel.state
+    core = run_trajectories(state["surface"], panel.specs(state), [state["x0"], state["y0"]], state["steps"])
+    np.testing.assert_array_equal(panel.result.positions, core.positions)
+    for k, line in enumerate(panel.artists.paths):
+        np.testing.assert_array_equal(line.get_xydata(), core.positions[k, :, 0])
+
+
+def test_divergence_is_labelled_and_shown_in_the_status():
+    diverging = TrajectoriesPanel(optimizers=["sgd", "adam"], sgd_lr=1.0)
+    assert diverging.error is None
+    assert diverging.status.startswith("SGD: diverged at step")
+    labels = [line.get_label() for line in diverging.artists.paths]
+    assert labels[0].startswith("SGD: diverged at step") and labels[1] == "Adam"
+    k = int(diverging.result.diverged_at[0, 0])
+    assert len(diverging.artists.paths[0].get_xdata()) <= k  # drawn up to the step where it diverged
+
+
+def test_state_round_trips_and_every_control_changes_the_picture():
+    small = TrajectoriesPanel(steps=60, optimizers=["sgd", "adam"])
+    again = TrajectoriesPanel(**json.loads(small.to_json()))
+    assert again.state == small.state
+    start = {**small.state, "noise": 0.5}
+    for control in small.controls:
+        if control.group and not control.name.startswith(("sgd_", "adam_")):
+            continue  # hyperparameters of optimizers not shown do not change the picture
+        small.set(**start)
+        before = small.image()
+        value = start[control.name]
+        if control.kind == "multi":
+            new = ["momentum"]
+        elif control.kind == "choice":
+            new = next(o for o in control.options if o != value)
+        elif control.kind == "play":
+            new = value // 2
+        elif control.kind == "log":
+            new = value * 2
+        elif control.kind == "float":
+            new = round((control.low + control.high) / 2, 3)  # the middle of its range
+        else:
+            new = value + (control.step or 1)
+        small.set(**{control.name: new})
+        assert small.error is None, (control.name, small.error)
+        assert not np.array_equal(small.image(), before), control.name
+
+
+def test_clicking_the_contour_plot_moves_the_start():
+    small = TrajectoriesPanel(steps=30)
+    small.click(-2.0, 3.25)
+    assert (small.state["x0"], small.state["y0"]) == (-2.0, 3.25)
+    np.testing.assert_array_equal(small.result.positions[:, 0, 0], [[-2.0, 3.25]] * len(small.result.labels))
+
+
+def test_new_surface_starts_from_its_classic_start_and_bad_settings_show_in_the_status():
+    small = TrajectoriesPanel(steps=30)
+    small.set(surface="rosenbrock")
+    assert (small.state["x0"], small.state["y0"]) == (-1.5, 2.0)
+    small.set(optimizers=[])
+    assert small.error == "choose at least one optimizer"
+    small.set(optimizers=["sgd"], sgd_lr=-1.0)
+    assert "lr=-1.0 is outside the allowed range" in small.error
+
+
+@pytest.mark.parametrize("fmt", ["gif", "html", "mp4"])
+def test_save_animation_writes_every_frame(tmp_path, fmt):
+    if fmt == "mp4" and ffmpeg_path() is None:
+        pytest.skip("ffmpeg is not installed")
+    small = TrajectoriesPanel(steps=40, optimizers=["sgd", "adam"])
+    path = small.save_animation(tmp_path / f"a.{fmt}", frames=12, size=(320, 240))
+    data = path.read_bytes()
+    if fmt == "gif":
+        from PIL import Image
+
+        with Image.open(path) as gif:
+            assert gif.n_frames == 12 and gif.size == (320, 240)
+    elif fmt == "html":
+        text = data.decode()
+        assert text.count("iVBOR") == 12  # twelve base64 PNG frames
+        assert "http" not in text  # nothing fetched from the network
+    else:
+        assert data[4:8] == b"ftyp"
+
+
+def test_animation_needs_two_frames_and_a_known_format(tmp_path):
+    small = TrajectoriesPanel(steps=20)
+    with pytest.raises(ValueError, match="at least 2 frames"):
+        small.save_animation(tmp_path / "a.gif", frames=1)
+    with pytest.raises(ValueError, match="must be .gif, .mp4 or .html"):
+        small.save_animation(tmp_path / "a.avi")
+
+
+def test_blitted_updates_equal_a_full_draw_pixel_for_pixel():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    live = TrajectoriesPanel(steps=80, optimizers=["sgd", "momentum", "adam"])
+    canvas = FigureCanvasAgg(live.figure)
+    live.attach(canvas)
+    for change in ({"sgd_lr": 0.004}, {"momentum_momentum": 0.5}, {"frame": 30}, {"sgd_lr": 1.0}):
+        live.set(**change)
+        assert not live._needs_full_draw  # this update was blitted
+        blitted = np.asarray(canvas.buffer_rgba()).copy()
+        np.testing.assert_array_equal(blitted, live.image())
+    live.set(surface="bowl")  # new contours: a full draw, and still the same picture
+    np.testing.assert_array_equal(np.asarray(canvas.buffer_rgba()), live.image())

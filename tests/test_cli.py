@@ -1,0 +1,42 @@
+"""The command line: ``python -m nnlab export``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from nnlab.__main__ import main
+
+
+def test_export_writes_a_still_and_an_animation(tmp_path, capsys):
+    assert main(["export", "initialization", "--set", "width=64", "--set", "activation=relu",
+                 "-o", str(tmp_path / "init.svg")]) == 0  # fmt: skip
+    assert (tmp_path / "init.svg").read_text().lstrip().startswith("<?xml")
+    assert main(["export", "trajectories", "--preset", "saddle point", "--frames", "5", "--size", "300x200",
+                 "-o", str(tmp_path / "saddle.gif")]) == 0  # fmt: skip
+    assert (tmp_path / "saddle.gif").read_bytes()[:3] == b"GIF"
+    assert "wrote" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["export", "nope", "-o", "x.png"], "panel='nope' is not valid; choose one of: initialization, trajectories"),
+        (["export", "trajectories", "--set", "surface=moon", "-o", "x.png"], "surface='moon' is not valid"),
+        (["export", "initialization", "-o", "x.gif"], "InitializationPanel has no animation"),
+        (["export", "trajectories", "--set", "colour=red", "-o", "x.png"], "has no parameter 'colour'"),
+    ],
+)
+def test_export_errors_are_one_line_messages(args, message, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_module_runs_as_a_command(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "nnlab", "export", "trajectories", "--set", "steps=20",
+                          "-o", str(tmp_path / "t.png")], capture_output=True, text=True)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "t.png").stat().st_size > 10_000
