@@ -338,6 +338,11 @@ class Panel:
 
         if not self._live_canvas:
             canvas = Canvas(self.figure)
+            # ipympl 0.10 keeps a bare base64 PNG in _data_url while its frontend uses the value as an
+            # image src; a figure drawn before the browser initialises the widget (ours are) then breaks
+            # the view ("drawImage ... broken", a 0 x 0 canvas). Not syncing it makes the browser ask for
+            # the picture once it is ready.
+            canvas.syncing_data_url = False
             canvas.header_visible = False
             canvas.footer_visible = False
             canvas.resizable = False
@@ -359,12 +364,14 @@ class Panel:
         header = w.HTML(f"<b>{html.escape(self.title)}</b> {self.description}")
         grid = w.Box(rows, layout=w.Layout(display="flex", flex_flow="row wrap"))
         parts = [header, grid]
-        if groups:
-            sections = w.Accordion(children=[w.VBox(ws) for ws in groups.values()])
+        if groups:  # one collapsed section with a tab per group keeps the figure in view
+            tabs = w.Tab(children=[w.VBox(ws) for ws in groups.values()])
             for i, title in enumerate(groups):
-                sections.set_title(i, title)
-            sections.selected_index = None
-            parts.append(sections)
+                tabs.set_title(i, title)
+            section = w.Accordion(children=[tabs])
+            section.set_title(0, "hyperparameters")
+            section.selected_index = None
+            parts.append(section)
         if buttons:
             parts.append(w.Box(buttons, layout=w.Layout(display="flex", flex_flow="row wrap")))
         parts += [self.figure.canvas, self._status_widget]

@@ -1,0 +1,137 @@
+"""Real-browser tests: JupyterLab (and Voila) on 127.0.0.1, driven in Debian's Chromium by Playwright.
+
+Skipped, with the reason, where Chromium (``apt-get install chromium``) or Playwright is missing;
+``.ci/run`` installs both. Each server is started by the fixture that needs it, listens on
+127.0.0.1 with a random token, serves a temporary copy of the notebooks, and is stopped by it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("NNLAB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+pytestmark = pytest.mark.e2e
+
+
+def _requirements() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (it is in the test extra)"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+class Server:
+    """A Jupyter server process in its own process group, stopped with the group."""
+
+    def __init__(self, cmd: list[str], url: str, status_url: str, log: Path, cwd: Path) -> None:
+        self.url = url
+        self.log = log
+        self._log_file = open(log, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(cmd, cwd=cwd, stdout=self._log_file, stderr=subprocess.STDOUT,
+                                        start_new_session=True)  # fmt: skip
+        try:
+            wait_for(status_url)
+        except RuntimeError:
+            self.stop()
+            raise RuntimeError(f"server did not start; its log:\n{log.read_text()[-3000:]}") from None
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+        self._log_file.close()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    reason = _requirements()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def notebook_copy(tmp: Path) -> Path:
+    """The notebooks in a fresh folder, so that running them never touches the repository."""
+    target = tmp / "notebooks"
+    shutil.copytree(ROOT / "notebooks", target, ignore=shutil.ignore_patterns("build.py", ".ipynb_checkpoints"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, chromium) -> Iterator[Server]:
+    tmp = tmp_path_factory.mktemp("lab")
+    root = notebook_copy(tmp)
+    settings = tmp / "settings"
+    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        json.dumps({"checkForUpdates": False, "fetchNews": "false"})
+    )
+    (settings / "@jupyterlab" / "extensionmanager-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "extensionmanager-extension" / "plugin.jupyterlab-settings").write_text(
+        json.dumps({"enabled": False})
+    )
+    port, token = free_port(), secrets.token_hex(16)
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", "--ip", "127.0.0.1",
+           f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+           f"--LabApp.workspaces_dir={tmp / 'workspaces'}", f"--LabApp.user_settings_dir={settings}"]  # fmt: skip
+    server = Server(cmd, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/api/status?token={token}",
+                    tmp / "lab.log", tmp)  # fmt: skip
+    server.token = token
+    yield server
+    server.stop()

@@ -1,0 +1,123 @@
+"""Every notebook in a real browser: run all cells, move a control of every panel, see the figure change."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import ROOT, Server, free_port, notebook_copy
+
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+
+# A hash of the ipympl image layer (the first canvas of the figure), computed in the page.
+CANVAS_HASH = """(panel) => {
+  const canvas = panel.querySelector('.jupyter-matplotlib-canvas-div canvas');
+  if (!canvas || canvas.width === 0) return null;
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let hash = 0;
+  for (let i = 0; i < data.length; i += 5) hash = (hash * 31 + data[i]) | 0;
+  return hash;
+}"""
+
+
+# Voila's template links Font Awesome from jsDelivr; this machine has no internet, so these two fail to
+# load (on Binder or any connected machine they load; offline only some icons are missing). Nothing else may.
+OFFLINE_ONLY = (
+    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/all.min.css",
+    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/v4-shims.min.css",
+)
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1500, "height": 1100})
+    page = context.new_page()
+    page.console_errors, page.failed_requests = [], []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    page.on("requestfailed", lambda r: page.failed_requests.append(r.url))
+    yield page
+    context.close()
+
+
+def console_errors(page) -> list[str]:
+    """Console errors, less the 'failed to load' lines of the requests in OFFLINE_ONLY."""
+    offline = [u for u in page.failed_requests if u in OFFLINE_ONLY]
+    unexpected = [u for u in page.failed_requests if u not in OFFLINE_ONLY]
+    errors = list(page.console_errors)
+    for _ in offline:
+        if "Failed to load resource: net::ERR_NAME_NOT_RESOLVED" in errors:
+            errors.remove("Failed to load resource: net::ERR_NAME_NOT_RESOLVED")
+    return errors + [f"request failed: {u}" for u in unexpected]
+
+
+def move_first_slider_and_see_the_figure_change(page, panel) -> None:
+    """Press ArrowRight on the panel's first slider; wait until the figure's pixels differ."""
+    before = panel.evaluate(CANVAS_HASH)
+    assert before is not None, "the panel has no rendered figure"
+    handle = panel.locator(".widget-slider .noUi-handle, .widget-slider .ui-slider-handle").first
+    handle.focus()
+    handle.press("ArrowRight")
+    page.wait_for_function(f"([panel, before]) => ({CANVAS_HASH})(panel) !== before", arg=[panel.element_handle(),
+                           before], timeout=30_000)  # fmt: skip
+
+
+def assert_no_errors_in_outputs(page) -> None:
+    stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    assert stderr.count() == 0, stderr.all_inner_texts()
+    outputs = " ".join(page.locator(".jp-OutputArea-output").all_inner_texts())
+    assert "Traceback" not in outputs and "Error" not in outputs
+    warnings = [t for t in page.locator(".widget-html").all_inner_texts() if "\u26a0" in t]
+    assert not warnings, warnings  # a panel's status line shows an error
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_in_jupyterlab(lab, page, name):
+    # A workspace of its own, reset, so that no tab of an earlier test is restored (and made active).
+    page.goto(f"{lab.url}/lab/workspaces/{Path(name).stem}/tree/{name}?token={lab.token}&reset")
+    page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=60_000)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    # Done when every code cell has an execution count (no "[*]" or "[ ]" left).
+    page.wait_for_function(
+        """() => { const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+                   return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent)); }""",
+        timeout=120_000,
+    )
+    panels = page.locator(".jp-OutputArea-output:has(.jupyter-matplotlib)")
+    expected = sum("Panel()" in line for line in (ROOT / "notebooks" / name).read_text().splitlines())
+    if expected:
+        panels.first.wait_for(timeout=30_000)
+    assert panels.count() == expected
+    for i in range(panels.count()):
+        move_first_slider_and_see_the_figure_change(page, panels.nth(i))
+    assert_no_errors_in_outputs(page)
+    assert console_errors(page) == []
+
+
+@pytest.fixture
+def voila(tmp_path, chromium):
+    root = notebook_copy(tmp_path)
+    port = free_port()
+    cmd = [sys.executable, "-m", "voila", str(root / "07_optimizers.ipynb"), "--no-browser", f"--port={port}",
+           "--Voila.ip=127.0.0.1", "--Voila.open_browser=False"]  # fmt: skip
+    server = Server(cmd, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/", tmp_path / "voila.log", root)
+    yield server
+    server.stop()
+
+
+def test_optimizers_notebook_as_a_voila_app(voila, page):
+    page.goto(voila.url)
+    panel = page.locator(".jp-OutputArea-output:has(.jupyter-matplotlib)").first
+    panel.wait_for(timeout=90_000)
+    page.wait_for_function(f"(panel) => ({CANVAS_HASH})(panel) !== null", arg=panel.element_handle(),
+                           timeout=30_000)  # fmt: skip
+    move_first_slider_and_see_the_figure_change(page, panel)
+    assert "Traceback" not in page.content()
+    assert console_errors(page) == []
+
+
+def test_server_logs_are_outside_the_notebooks(lab):
+    assert not any(Path(p).suffix == ".log" for p in (Path(lab.log).parent / "notebooks").iterdir())
