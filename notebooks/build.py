@@ -27,9 +27,11 @@ Neural Networks*, CMU 11-785 *Optimization*, UMich EECS 498 lecture 10.
 Every notebook has a short text, live panels (move a control and the figure follows) and
 *try this* prompts. Work through them in order:
 
-1. [Weight initialization](03_initialization.ipynb): why std 0.01 kills a deep tanh network,
+1. [Data preprocessing](02_preprocessing.ipynb): mean subtraction, normalization, PCA and
+   whitening, and why the statistics come from the training split only.
+2. [Weight initialization](03_initialization.ipynb): why std 0.01 kills a deep tanh network,
    and what Xavier, He and batch norm do about it.
-2. [Optimizers](07_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
+3. [Optimizers](07_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
    and Adam racing on Beale's function, a long valley and a saddle point.
 
 Pictures for slides: every panel has `panel.save("figure.png")` (or `.svg`, `.pdf`) and
@@ -37,6 +39,33 @@ Pictures for slides: every panel has `panel.save("figure.png")` (or `.svg`, `.pd
 `panel.save_animation("clip.gif")` (or `.mp4`, `.html`). From a terminal:
 `python -m nnlab export trajectories --preset "saddle point" -o saddle.gif`."""),
     ("code", "import nnlab\n\nprint('nnlab', nnlab.__version__)"),
+]
+
+NOTEBOOKS["02_preprocessing.ipynb"] = [
+    ("md", """# Data preprocessing
+
+Before training, the CS231n notes centre the data (subtract the mean of every feature)
+and often normalize it (divide by the standard deviation). PCA goes further: it rotates
+the data onto the eigenvectors of its covariance matrix, where the features are
+uncorrelated; whitening then divides every direction by its standard deviation.
+
+All of these statistics are *fitted on the training split* and then applied to the
+validation and test splits. In the panel, training points are blue and test points orange."""),
+    ("code", "from nnlab.panels.preprocessing import PreprocessingPanel\n\npanel = PreprocessingPanel()\npanel"),
+    ("md", """## Try this
+
+- Move *correlation* and *anisotropy*: the centred and normalized clouds keep their tilt;
+  the decorrelated cloud is always axis-aligned; the whitened one is always round.
+- Press **whitening exaggerates noise**: a third feature of pure noise, 100 times smaller
+  than the others, is stretched to unit variance like the real directions.
+  **larger eps tames it**: `1 / sqrt(S + eps)` leaves the tiny directions small.
+- Press **train/test leak** with few points: fitting the statistics on all the data pulls
+  the test set toward the training set's picture, which flatters every evaluation.
+- Press **PCA of image patches**: the top eigenvectors of 8x8 patches of a photograph are
+  smooth blobs, then edges, then finer patterns. Move *components k* and watch the
+  reconstruction; the variance explained reaches 95% with very few components.
+- Press **far from the origin**: before normalization a 2 degree change of the weights
+  moves the boundary across many points; after, across almost none (EECS 498 lecture 10)."""),
 ]
 
 NOTEBOOKS["03_initialization.ipynb"] = [

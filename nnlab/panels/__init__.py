@@ -7,6 +7,7 @@ from typing import Any
 
 # name -> "module:class", imported on demand so that `python -m nnlab` starts quickly
 PANELS = {
+    "preprocessing": "nnlab.panels.preprocessing:PreprocessingPanel",
     "initialization": "nnlab.panels.initialization:InitializationPanel",
     "trajectories": "nnlab.panels.trajectories:TrajectoriesPanel",
 }

@@ -54,9 +54,9 @@ class Control:
     """A control bound to the state key ``name``.
 
     ``kind``: 'int', 'float' and 'log' sliders (a 'log' slider's ``low``/``high`` are values, not
-    exponents), 'number' (a box to type in), 'choice' (a dropdown over ``options``), 'multi' (a
-    multiple selection, stored as a list), 'toggle' (buttons over ``options``), 'bool', or 'play'
-    (an animation player over 0..the state key named by ``high_key``).
+    exponents), 'number' (a box to type a number in), 'text' (a line of text), 'choice' (a dropdown
+    over ``options``), 'multi' (a multiple selection, stored as a list), 'toggle' (buttons over
+    ``options``), 'bool', or 'play' (an animation player over 0..the state key named by ``high_key``).
     ``continuous=False`` updates on release only, for controls whose update is slow. Controls with
     a ``group`` are gathered in a collapsible section of that name.
     """
@@ -96,6 +96,8 @@ class Control:
                                     readout_format=".3g", **common)  # fmt: skip
         if self.kind == "number":
             return w.FloatText(value=float(value), **common)
+        if self.kind == "text":
+            return w.Text(value=str(value), continuous_update=False, **common)
         if self.kind == "choice":
             return w.Dropdown(options=list(self.options), value=value, **common)
         if self.kind == "multi":
@@ -107,8 +109,8 @@ class Control:
             return w.ToggleButtons(options=list(self.options), value=value, **common)
         if self.kind == "bool":
             return w.Checkbox(value=bool(value), indent=False, **common)
-        raise ValueError(f"kind={self.kind!r} is not valid; choose int, float, log, number, choice, multi, toggle, "
-                         "bool or play")  # fmt: skip
+        raise ValueError(f"kind={self.kind!r} is not valid; choose int, float, log, number, text, choice, multi, "
+                         "toggle, bool or play")  # fmt: skip
 
 
 def _with_high(control: Control, state: dict[str, Any]) -> Control:

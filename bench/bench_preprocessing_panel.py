@@ -1,0 +1,39 @@
+"""The preprocessing panel: control change -> recompute + full Agg draw, median per view (target <= 150 ms).
+
+python bench/bench_preprocessing_panel.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+
+from nnlab.panels.preprocessing import PreprocessingPanel
+
+CHANGES = {
+    "point cloud": [{"correlation": float(c)} for c in np.linspace(-0.8, 0.8, 9)]
+    + [{"eps": float(e)} for e in np.geomspace(1e-6, 1, 6)],
+    "images": [{"k": k} for k in (1, 2, 4, 8, 16, 32, 48, 64)] + [{"eps": 0.1}, {"eps": 1e-4}],
+    "sensitivity": [{"angle": float(a)} for a in np.linspace(0, 10, 9)],
+}
+
+
+def main() -> None:
+    panel = PreprocessingPanel()
+    for view, changes in CHANGES.items():
+        panel.set(view=view)
+        panel.figure.canvas.draw()
+        times = []
+        for change in changes:
+            t0 = time.perf_counter()
+            panel.set(**change)
+            panel.figure.canvas.draw()
+            times.append(time.perf_counter() - t0)
+            assert panel.error is None, panel.error
+        print(f"{view}: median {statistics.median(times) * 1e3:.0f} ms (max {max(times) * 1e3:.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""The preprocessing panel: whitening, train-only statistics, the image view, sensitivity; errors in the status."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from nnlab.panels.preprocessing import PreprocessingPanel
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return PreprocessingPanel()
+
+
+def test_whitened_training_cloud_has_identity_covariance_at_eps_zero(panel):
+    panel.set(view="point cloud", eps=0.0, noise_dim=False, leak=False)
+    _, train, _ = panel.result["rows"][1][2]
+    cov = np.cov(train.T, bias=True)
+    np.testing.assert_allclose(cov, np.eye(2), atol=1e-6)
+    assert np.all(np.diff(panel.result["eigenvalues"]) <= 0)
+
+
+def test_whitening_exaggerates_a_noise_dimension_and_eps_tames_it(panel):
+    panel.apply_preset("whitening exaggerates noise")
+    assert panel.result["whitened_std"][-1] > 0.9  # noise of std 0.01 stretched to unit variance
+    panel.apply_preset("larger eps tames it")
+    assert panel.result["whitened_std"][-1] < 0.1
+
+
+def test_test_data_uses_training_statistics_and_the_leak_is_visible(panel):
+    panel.set(view="point cloud", leak=False, eps=1e-5, noise_dim=False, n=400)
+    _, train, test = panel.result["rows"][0][1]  # zero-centred
+    assert abs(train.mean(axis=0)).max() < 1e-12  # centred with its own mean
+    assert abs(test.mean(axis=0)).max() > 1e-3  # the test split keeps its (small) offset
+    test_mean_honest = panel.result["test_mean"].copy()
+    panel.set(leak=True)
+    assert panel.status.startswith("leak:")
+    assert not np.allclose(panel.result["test_mean"], test_mean_honest)
+
+
+def test_image_view_reconstruction_improves_with_k_and_is_exact_at_full_rank(panel):
+    errors = []
+    for k in (1, 4, 16, 64):
+        panel.set(view="images", k=k)
+        errors.append(panel.result["error"])
+    assert all(a > b for a, b in zip(errors, errors[1:]))
+    assert errors[-1] < 1e-25 and panel.result["error_full"] < 1e-25
+    assert np.all(np.diff(panel.result["explained"]) >= -1e-15)
+
+
+def test_normalization_makes_the_classifier_insensitive(panel):
+    panel.apply_preset("far from the origin")
+    assert panel.result["raw"]["flipped"] > 5 * panel.result["normalized"]["flipped"]
+    assert "of the points change class" in panel.artists["parts"]["raw"][0].get_title()
+
+
+def test_bad_settings_show_in_the_status(panel):
+    panel.set(view="images", k=8)
+    picture = panel.image()
+    panel.set(k=100)
+    assert panel.error == "k=100 must be from 1 to 64, the patches' dimension"
+    np.testing.assert_array_equal(panel.image(), picture)
+    panel.set(k=8, eps=-1.0)
+    assert panel.error == "eps=-1.0 must be at least 0"
+    panel.set(eps=1e-5, dataset="CIFAR-10")
+    assert "set cifar10_path" in panel.error
+    panel.set(dataset="photo patches")
+    assert panel.error is None
+
+
+def test_state_round_trips_and_controls_change_the_picture():
+    panel = PreprocessingPanel(n=100)
+    assert PreprocessingPanel(**json.loads(panel.to_json())).state == panel.state
+    changes = {"point cloud": {"correlation": -0.5, "anisotropy": 6.0, "offset": 10.0, "n": 200, "noise_dim": True,
+                               "eps": 1.0, "leak": True, "seed": 3},
+               "images": {"k": 20, "eps": 0.5},
+               "sensitivity": {"angle": 10.0, "offset": 30.0}}  # fmt: skip
+    for view, settings in changes.items():
+        panel.set(view=view)
+        for key, value in settings.items():
+            before = panel.image()
+            panel.set(**{key: value})
+            assert panel.error is None, (key, panel.error)
+            assert not np.array_equal(panel.image(), before), (view, key)
+
+
+def test_the_image_eigenbasis_is_computed_once(panel):
+    panel.set(view="images", k=3)
+    basis = panel._bases[("photo patches", "")]
+    panel.set(k=5, eps=0.01)
+    assert panel._bases[("photo patches", "")] is basis
