@@ -31,7 +31,9 @@ Every notebook has a short text, live panels (move a control and the figure foll
    whitening, and why the statistics come from the training split only.
 2. [Weight initialization](03_initialization.ipynb): why std 0.01 kills a deep tanh network,
    and what Xavier, He and batch norm do about it.
-3. [Optimizers](07_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
+3. [Dropout](05_dropout.ipynb): a different thinned network on every pass, why the outputs
+   are scaled, and dropout as a cheap ensemble.
+4. [Optimizers](07_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
    and Adam racing on Beale's function, a long valley and a saddle point.
 
 Pictures for slides: every panel has `panel.save("figure.png")` (or `.svg`, `.pdf`) and
@@ -104,6 +106,32 @@ study = run_study(depth=6, width=4096, batch=16, activation="tanh", init="normal
 print("per-layer std:", study.stds.round(2))"""),
 ]
 
+
+NOTEBOOKS["05_dropout.ipynb"] = [
+    ("md", """# Dropout
+
+During training, dropout keeps every unit with probability *p* and sets the others to zero,
+so every forward pass uses a different thinned network, and every example of a minibatch
+its own. At test time all units are on, so the outputs must be scaled to match their
+training-time expectation: *inverted* dropout divides by *p* during training (and does
+nothing at test time), *vanilla* dropout multiplies by *p* at test time.
+
+In nnlab *p* is always the probability of **keeping** a unit; the drop probability is 1 - p.
+(PyTorch's `nn.Dropout(p)` takes the drop probability.)"""),
+    ("code", "from nnlab.panels.dropout import DropoutPanel\n\npanel = DropoutPanel()\npanel"),
+    ("md", """## Try this
+
+- Press **new forward pass** a few times: a new sub-network each time. The grid shows the
+  whole minibatch: one column per example, a different network for each.
+- Press **DropConnect drops weights**: the weights are dropped instead of the units.
+- Press **inverted dropout: expectations agree**: the average of the training-time outputs
+  equals the test-time output. Then **vanilla without test scaling: mismatch**: forgetting
+  the multiplication by *p* makes every test-time activation 1/p times too large.
+- Press **ensemble of sub-networks**: averaging sampled sub-networks converges to the exact
+  ensemble; one test-time pass with scaled weights is a cheap approximation of it.
+- Press **dropout against overfitting**: the same network on 60 noisy points, without and
+  with dropout. Compare the boundaries and the gap between training and validation accuracy."""),
+]
 
 NOTEBOOKS["07_optimizers.ipynb"] = [
     ("md", """# Optimizers

@@ -23,7 +23,10 @@ def test_export_writes_a_still_and_an_animation(tmp_path, capsys):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["export", "nope", "-o", "x.png"], "panel='nope' is not valid; choose one of: preprocessing, initialization"),
+        (
+            ["export", "nope", "-o", "x.png"],
+            "panel='nope' is not valid; choose one of: preprocessing, initialization, dropout",
+        ),
         (["export", "trajectories", "--set", "surface=moon", "-o", "x.png"], "surface='moon' is not valid"),
         (["export", "initialization", "-o", "x.gif"], "InitializationPanel has no animation"),
         (["export", "trajectories", "--set", "colour=red", "-o", "x.png"], "has no parameter 'colour'"),

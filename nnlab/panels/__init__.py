@@ -9,6 +9,7 @@ from typing import Any
 PANELS = {
     "preprocessing": "nnlab.panels.preprocessing:PreprocessingPanel",
     "initialization": "nnlab.panels.initialization:InitializationPanel",
+    "dropout": "nnlab.panels.dropout:DropoutPanel",
     "trajectories": "nnlab.panels.trajectories:TrajectoriesPanel",
 }
 

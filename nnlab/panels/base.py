@@ -56,7 +56,8 @@ class Control:
     ``kind``: 'int', 'float' and 'log' sliders (a 'log' slider's ``low``/``high`` are values, not
     exponents), 'number' (a box to type a number in), 'text' (a line of text), 'choice' (a dropdown
     over ``options``), 'multi' (a multiple selection, stored as a list), 'toggle' (buttons over
-    ``options``), 'bool', or 'play' (an animation player over 0..the state key named by ``high_key``).
+    ``options``), 'bool', 'play' (an animation player over 0..``high`` or the state key named by
+    ``high_key``), or 'button' (each click adds 1 to an integer state key: "draw a new mask").
     ``continuous=False`` updates on release only, for controls whose update is slow. Controls with
     a ``group`` are gathered in a collapsible section of that name.
     """
@@ -103,6 +104,8 @@ class Control:
         if self.kind == "multi":
             return w.SelectMultiple(options=list(self.options), value=tuple(value), rows=min(len(self.options), 6),
                                     **common)  # fmt: skip
+        if self.kind == "button":
+            return w.Button(description=self.label, layout=w.Layout(width="auto"))
         if self.kind == "play":
             return w.Play(value=int(value), min=0, max=int(self.high or 0), step=1, interval=50, description=self.label)
         if self.kind == "toggle":
@@ -110,7 +113,7 @@ class Control:
         if self.kind == "bool":
             return w.Checkbox(value=bool(value), indent=False, **common)
         raise ValueError(f"kind={self.kind!r} is not valid; choose int, float, log, number, text, choice, multi, "
-                         "toggle, bool or play")  # fmt: skip
+                         "toggle, bool, play or button")  # fmt: skip
 
 
 def _with_high(control: Control, state: dict[str, Any]) -> Control:
@@ -354,7 +357,10 @@ class Panel:
         for control in self.controls:
             value = self._state[control.name]
             widget = (control if not control.high_key else _with_high(control, self._state)).make_widget(value)
-            widget.observe(self._on_widget(control), names="value")
+            if control.kind == "button":
+                widget.on_click(lambda _b, name=control.name: self._guarded(self.set, **{name: self._state[name] + 1}))
+            else:
+                widget.observe(self._on_widget(control), names="value")
             self._widgets[control.name] = widget
             (groups.setdefault(control.group, []) if control.group else rows).append(widget)
         buttons = []
@@ -402,7 +408,7 @@ class Panel:
                     continue
                 if control.high_key in changes:
                     widget.max = int(self._state[control.high_key])
-                if control.name in changes:
+                if control.name in changes and control.kind != "button":
                     value = changes[control.name]
                     value = tuple(value) if control.kind == "multi" else value
                     if widget.value != value:

@@ -1,0 +1,95 @@
+"""The dropout panel: keep rates, expectations under inverted and vanilla scaling, ensembles, training; errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from nnlab.panels.dropout import DropoutPanel
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return DropoutPanel()
+
+
+def test_masks_keep_units_at_rate_p_with_a_different_subnetwork_per_example(panel):
+    rates = []
+    for new_pass in range(20):
+        panel.set(view="masks", method="dropout", keep_prob=0.3, layers=["input", "hidden 1", "hidden 2"],
+                  new_pass=new_pass)  # fmt: skip
+        units = np.concatenate([u for u in panel.result["units"][:3]], axis=1)
+        rates.append(units.mean())
+        assert len({row.tobytes() for row in units}) > 25  # 32 examples, (almost) all different sub-networks
+    n = 20 * 32 * 20
+    assert abs(np.mean(rates) - 0.3) < 4 * np.sqrt(0.3 * 0.7 / n)
+
+
+def test_dropconnect_masks_weights_and_the_graph_greys_them(panel):
+    panel.set(view="masks", method="DropConnect", keep_prob=0.5, layers=["hidden 1"], new_pass=0)
+    weights = panel.result["weights"]
+    assert weights[0].all() and weights[2].all() and 0.2 < weights[1].mean() < 0.8
+    assert all(u.all() for u in panel.result["units"])  # no unit is dropped
+    colors = panel.artists["graph"].edges.get_colors()
+    grey = np.mean([tuple(c) == (0.85, 0.85, 0.85, 0.5) for c in colors])
+    assert grey == pytest.approx((~weights[1]).sum() / len(colors))
+
+
+def test_inverted_dropout_training_mean_equals_the_test_output(panel):
+    panel.set(view="expectation", mode="inverted", keep_prob=0.4, samples=20000)
+    r = panel.result
+    assert abs(r["mean"] - r["test"]) < 4 * r["stderr"]
+    assert panel.status == ""
+
+
+def test_vanilla_dropout_needs_the_test_time_scaling(panel):
+    panel.set(view="expectation", mode="vanilla", keep_prob=0.4, samples=20000, test_scaling=True)
+    r = panel.result
+    assert abs(r["mean"] - r["test"]) < 4 * r["stderr"]
+    panel.set(test_scaling=False)
+    r = panel.result
+    assert r["test"] == pytest.approx(r["mean"] / 0.4, rel=0.05)  # off by the factor 1/p
+    assert panel.status.startswith("the test-time output does not match")
+
+
+def test_sampled_subnetworks_converge_to_the_exact_ensemble(panel):
+    panel.set(view="ensemble", mode="inverted", keep_prob=0.5, layers=["hidden 1", "hidden 2"], samples=4000)
+    r = panel.result
+    assert r["subnetworks"] == 16 and r["exact"].sum() == pytest.approx(1.0)
+    gap = r["sampled_gap"]
+    assert gap[-1] < 2 / np.sqrt(len(gap)) and gap[-1] < gap[:10].mean() / 5  # Monte Carlo: ~1/sqrt(M)
+    assert r["test_gap"] > gap[-1]  # one weight-scaled pass only approximates the ensemble through ReLUs
+
+
+def test_dropout_reduces_overfitting_on_a_small_set(panel):
+    panel.apply_preset("dropout against overfitting")
+    plain, dropped = (panel.result["runs"][k]["history"] for k in ("without dropout", "with dropout"))
+    assert plain.train_acc[-1] - plain.val_acc[-1] > dropped.train_acc[-1] - dropped.val_acc[-1]
+    assert dropped.val_acc[-1] >= plain.val_acc[-1]
+
+
+@pytest.mark.parametrize("p", [0.0, 1.5, -0.2])
+def test_keep_prob_outside_zero_one_is_a_clear_message(panel, p):
+    panel.set(view="masks", keep_prob=0.5)
+    panel.set(keep_prob=p)
+    assert panel.error.startswith(f"keep_prob={p!r}: the probability of keeping a unit must be in (0, 1]")
+    panel.set(keep_prob=0.5)
+    assert panel.error is None
+
+
+def test_state_round_trips_and_controls_change_the_picture():
+    panel = DropoutPanel(epochs=20)
+    assert DropoutPanel(**json.loads(panel.to_json())).state == panel.state
+    changes = {"masks": {"keep_prob": 0.8, "layers": ["input"], "method": "DropConnect", "new_pass": 3, "seed": 2},
+               "expectation": {"mode": "vanilla", "test_scaling": False, "samples": 500},
+               "ensemble": {"keep_prob": 0.7},
+               "training": {"epochs": 40}}  # fmt: skip
+    for view, settings in changes.items():
+        panel.set(view=view)
+        for key, value in settings.items():
+            before = panel.image()
+            panel.set(**{key: value})
+            assert panel.error is None, (key, panel.error)
+            assert not np.array_equal(panel.image(), before), (view, key)
