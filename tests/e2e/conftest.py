@@ -113,25 +113,31 @@ def notebook_copy(tmp: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory, chromium) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("lab")
+def start_lab(python: str | Path, tmp: Path) -> Server:
+    """JupyterLab of the environment of ``python`` on 127.0.0.1, with a random token, over a copy of the notebooks.
+
+    Fresh workspace and settings folders; the news and extension-manager requests are turned off
+    (this machine has no internet and they would only log errors).
+    """
     root = notebook_copy(tmp)
     settings = tmp / "settings"
-    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
-    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        json.dumps({"checkForUpdates": False, "fetchNews": "false"})
-    )
-    (settings / "@jupyterlab" / "extensionmanager-extension").mkdir(parents=True)
-    (settings / "@jupyterlab" / "extensionmanager-extension" / "plugin.jupyterlab-settings").write_text(
-        json.dumps({"enabled": False})
-    )
+    for plugin, value in (("apputils-extension/notification", {"checkForUpdates": False, "fetchNews": "false"}),
+                          ("extensionmanager-extension/plugin", {"enabled": False})):  # fmt: skip
+        folder, name = plugin.split("/")
+        (settings / "@jupyterlab" / folder).mkdir(parents=True, exist_ok=True)
+        (settings / "@jupyterlab" / folder / f"{name}.jupyterlab-settings").write_text(json.dumps(value))
     port, token = free_port(), secrets.token_hex(16)
-    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", "--ip", "127.0.0.1",
-           f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+    cmd = [str(python), "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip", "127.0.0.1", f"--port={port}",
+           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
            f"--LabApp.workspaces_dir={tmp / 'workspaces'}", f"--LabApp.user_settings_dir={settings}"]  # fmt: skip
     server = Server(cmd, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/api/status?token={token}",
                     tmp / "lab.log", tmp)  # fmt: skip
     server.token = token
+    return server
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, chromium) -> Iterator[Server]:
+    server = start_lab(sys.executable, tmp_path_factory.mktemp("lab"))
     yield server
     server.stop()

@@ -1,0 +1,64 @@
+"""Live widgets inside a RISE slideshow, with the ``slides`` extra (ipywidgets 7.8.5 + jupyterlab-rise).
+
+With ipywidgets 8 the widgets do not render inside RISE (jupyterlab-contrib/rise#119); the
+``slides`` extra pins 7.8.5. This test installs ``nnlab[slides]`` in a fresh virtual
+environment (about a minute), serves JupyterLab from it, opens the optimizers notebook as a
+slideshow at ``/rise/<notebook>``, runs the panel's cell in place (Ctrl+Enter; Shift+Enter
+would move to the next slide), drags a slider with the mouse as a presenter would, and waits
+for the figure's pixels to change.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import venv
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import ROOT, start_lab
+from tests.e2e.test_browser import CANVAS_HASH
+
+
+@pytest.fixture(scope="module")
+def slides_lab(tmp_path_factory, chromium):
+    tmp = tmp_path_factory.mktemp("slides")
+    env = tmp / "env"
+    venv.create(env, with_pip=True)
+    python = env / "bin" / "python"
+    install = subprocess.run([python, "-m", "pip", "install", "-q", "-e", f"{ROOT}[slides]"], capture_output=True,
+                             text=True)  # fmt: skip
+    assert install.returncode == 0, install.stderr[-3000:]
+    versions = subprocess.run([python, "-c", "import ipywidgets, jupyterlab_rise; print(ipywidgets.__version__)"],
+                              capture_output=True, text=True)  # fmt: skip
+    assert versions.stdout.strip() == "7.8.5", versions.stderr
+    server = start_lab(python, tmp)
+    yield server
+    server.stop()
+
+
+def test_a_panel_is_live_inside_the_slideshow(slides_lab, chromium):
+    page = chromium.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(f"{slides_lab.url}/rise/07_optimizers.ipynb?token={slides_lab.token}")
+        cell = page.locator(".jp-CodeCell").first
+        cell.wait_for(timeout=60_000)
+        cell.click()
+        page.keyboard.press("Control+Enter")  # run in place: the panel appears on this slide
+        panel = page.locator(".jp-OutputArea-output:has(.jupyter-matplotlib)").first
+        panel.wait_for(timeout=60_000)
+        page.wait_for_function(f"(panel) => ({CANVAS_HASH})(panel) !== null", arg=panel.element_handle(),
+                               timeout=30_000)  # fmt: skip
+        before = panel.evaluate(CANVAS_HASH)
+        handle = panel.locator(".widget-slider .ui-slider-handle").first  # ipywidgets 7: jQuery UI sliders
+        box = handle.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(box["x"] + 60, box["y"] + box["height"] / 2, steps=5)
+        page.mouse.up()
+        page.wait_for_function(f"([panel, before]) => ({CANVAS_HASH})(panel) !== before",
+                               arg=[panel.element_handle(), before], timeout=30_000)  # fmt: skip
+        assert "Traceback" not in panel.inner_text()
+        Path(slides_lab.log).parent.joinpath("slideshow.png").write_bytes(page.screenshot())
+    finally:
+        page.close()
