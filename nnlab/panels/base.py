@@ -72,6 +72,7 @@ class Control:
     continuous: bool = True
     group: str = ""
     high_key: str = ""
+    speed_key: str = ""  # for 'play': the state key holding frames per second
 
     def to_state(self, value: Any) -> Any:
         """The widget's value as plain state data."""
@@ -114,6 +115,10 @@ class Control:
             return w.Checkbox(value=bool(value), indent=False, **common)
         raise ValueError(f"kind={self.kind!r} is not valid; choose int, float, log, number, text, choice, multi, "
                          "toggle, bool, play or button")  # fmt: skip
+
+    def play_interval(self, state: dict[str, Any]) -> int:
+        """Milliseconds between frames of a 'play' control, from the state key ``speed_key``."""
+        return max(10, round(1000 / state[self.speed_key])) if self.speed_key else 50
 
 
 def _with_high(control: Control, state: dict[str, Any]) -> Control:
@@ -357,11 +362,13 @@ class Panel:
         for control in self.controls:
             value = self._state[control.name]
             widget = (control if not control.high_key else _with_high(control, self._state)).make_widget(value)
-            if control.kind == "button":
+            if control.kind == "play":
+                widget.interval = control.play_interval(self._state)
+            if control.kind == "button":  # a button has no value to keep in step with the state
                 widget.on_click(lambda _b, name=control.name: self._guarded(self.set, **{name: self._state[name] + 1}))
             else:
                 widget.observe(self._on_widget(control), names="value")
-            self._widgets[control.name] = widget
+                self._widgets[control.name] = widget
             (groups.setdefault(control.group, []) if control.group else rows).append(widget)
         buttons = []
         for name in self.presets:
@@ -404,11 +411,13 @@ class Panel:
         try:
             for control in self.controls:
                 widget = self._widgets.get(control.name)
-                if widget is None:
+                if widget is None or control.kind == "button":
                     continue
                 if control.high_key in changes:
                     widget.max = int(self._state[control.high_key])
-                if control.name in changes and control.kind != "button":
+                if control.speed_key in changes:
+                    widget.interval = control.play_interval(self._state)
+                if control.name in changes:
                     value = changes[control.name]
                     value = tuple(value) if control.kind == "multi" else value
                     if widget.value != value:

@@ -78,10 +78,11 @@ class TrajectoriesPanel(Panel):
         "noise": 0.0,
         "seed": 0,
         "frame": 500,
+        "speed": 20,
         **_hyper_defaults(),
         **_lrs(sgd=1e-3, momentum=1e-3, nesterov=1e-3, adagrad=0.5, adadelta=1.0, rmsprop=0.01, adam=0.1),
     }
-    view_keys = frozenset({"frame"})
+    view_keys = frozenset({"frame", "speed"})
     controls = (
         Control("surface", "surface", "choice", options=tuple(SURFACES)),
         Control("optimizers", "optimizers", "multi", options=tuple(NAMES)),
@@ -90,7 +91,9 @@ class TrajectoriesPanel(Panel):
         Control("y0", "start y", "number"),
         Control("noise", "gradient noise", "float", 0.0, 5.0, step=0.05),
         Control("seed", "noise seed", "int", 0, 9),
-        Control("frame", "step", "play", high_key="steps"),
+        Control("frame", "step", "play", high_key="steps", speed_key="speed"),
+        Control("frame", "step +1", "button"),
+        Control("speed", "steps per second", "choice", options=(5, 10, 20, 50, 100)),
         *[Control(f"{name}_lr", "learning rate", "log", 1e-5, 10.0, group=label) for name, label in NAMES.items()],
         *[
             Control(f"{name}_{suffix}", suffix, "float", low, high, step=0.001, group=NAMES[name])

@@ -37,6 +37,33 @@ def slides_lab(tmp_path_factory, chromium):
     server.stop()
 
 
+WIDGETS_UNDER_7 = """
+import ipywidgets
+from nnlab.panels import PANELS, get_panel_class
+
+assert ipywidgets.__version__ == "7.8.5"
+light = {"initialization": {"width": 64}, "trajectories": {"steps": 30}, "dropout": {"epochs": 20}}
+for name in PANELS:
+    panel = get_panel_class(name)(**light.get(name, {}))
+    panel.widget()
+    for control in panel.controls:
+        widget = panel._widgets.get(control.name)
+        if widget is not None and control.kind in ("int", "float", "log"):
+            widget.value = widget.max
+            assert panel.state[control.name] == widget.max, (name, control.name)
+            break
+    assert panel.error is None, (name, panel.error)
+    print("ok", name)
+"""
+
+
+def test_every_panel_builds_and_drives_its_widgets_under_ipywidgets_7(slides_lab):
+    python = Path(slides_lab.log).parent / "env" / "bin" / "python"
+    result = subprocess.run([python, "-c", WIDGETS_UNDER_7], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.count("ok ") == len(__import__("nnlab.panels").panels.PANELS)
+
+
 def test_a_panel_is_live_inside_the_slideshow(slides_lab, chromium):
     page = chromium.new_page(viewport={"width": 1400, "height": 900})
     try:

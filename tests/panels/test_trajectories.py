@@ -74,6 +74,8 @@ def test_state_round_trips_and_every_control_changes_the_picture():
     for control in small.controls:
         if control.group and not control.name.startswith(("sgd_", "adam_")):
             continue  # hyperparameters of optimizers not shown do not change the picture
+        if control.kind == "button" or control.name == "speed":
+            continue  # the player's step button and speed: see test_player_speed_and_step_button
         small.set(**start)
         before = small.image()
         value = start[control.name]
@@ -152,3 +154,19 @@ def test_blitted_updates_equal_a_full_draw_pixel_for_pixel():
         np.testing.assert_array_equal(blitted, live.image())
     live.set(surface="bowl")  # new contours: a full draw, and still the same picture
     np.testing.assert_array_equal(np.asarray(canvas.buffer_rgba()), live.image())
+
+
+def test_player_speed_and_step_button():
+    pytest.importorskip("ipympl")
+    small = TrajectoriesPanel(steps=40)
+    box = small.widget()
+    play = small._widgets["frame"]
+    assert (play.max, play.interval) == (40, 50)  # 20 steps per second
+    small.set(speed=50)
+    assert play.interval == 20
+    small.set(frame=10)
+    step = next(c for c in box.children[1].children if type(c).__name__ == "Button" and c.description == "step +1")
+    step.click()
+    assert small.state["frame"] == 11 and play.value == 11
+    small.set(steps=80)
+    assert play.max == 80 and play.value == 80  # new steps: the player shows them all
