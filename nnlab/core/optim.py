@@ -24,6 +24,7 @@ It applies to every array the optimizer holds; to spare biases, regularize throu
 
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Any
 
@@ -107,8 +108,9 @@ class Optimizer:
         return False
 
     def hyperparameters(self) -> dict[str, Any]:
-        """The constructor's arguments (except ``params``), for display and serialisation."""
-        return {"lr": self.lr, "weight_decay": self.weight_decay}
+        """The constructor's arguments (except ``params``) as the optimizer holds them now."""
+        names = inspect.signature(type(self).__init__).parameters
+        return {name: getattr(self, name) for name in names if name not in ("self", "params")}
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
@@ -182,15 +184,6 @@ class SGD(Optimizer):
         self._ensure_state()
         return self.params[i] + self.momentum * self.state[i]["delta"]
 
-    def hyperparameters(self):
-        return {
-            **super().hyperparameters(),
-            "momentum": self.momentum,
-            "dampening": self.dampening,
-            "nesterov": self.nesterov,
-            "form": self.form,
-        }
-
 
 class Adagrad(Optimizer):
     """Adagrad (Duchi et al. 2011): G += g^2; theta -= lr g / (sqrt(G) + eps).
@@ -225,15 +218,6 @@ class Adagrad(Optimizer):
         clr = self.lr / (1.0 + (self.t - 1) * self.lr_decay)
         denom = np.sqrt(acc + self.eps) if self.eps_inside_sqrt else np.sqrt(acc) + self.eps
         p -= clr * (g / denom)
-
-    def hyperparameters(self):
-        return {
-            **super().hyperparameters(),
-            "lr_decay": self.lr_decay,
-            "eps": self.eps,
-            "initial_accumulator_value": self.initial_accumulator_value,
-            "eps_inside_sqrt": self.eps_inside_sqrt,
-        }
 
 
 class RMSprop(Optimizer):
@@ -290,16 +274,6 @@ class RMSprop(Optimizer):
         else:
             p -= self.lr * (g / avg)
 
-    def hyperparameters(self):
-        return {
-            **super().hyperparameters(),
-            "alpha": self.alpha,
-            "eps": self.eps,
-            "momentum": self.momentum,
-            "centered": self.centered,
-            "eps_inside_sqrt": self.eps_inside_sqrt,
-        }
-
 
 class Adadelta(Optimizer):
     """Adadelta (Zeiler 2012): the step is g sqrt(u + eps) / sqrt(v + eps), u the running mean of steps^2.
@@ -334,9 +308,6 @@ class Adadelta(Optimizer):
         u *= rho
         u += (1.0 - rho) * (delta * delta)
         p -= self.lr * delta
-
-    def hyperparameters(self):
-        return {**super().hyperparameters(), "rho": self.rho, "eps": self.eps}
 
 
 def _betas(betas: Any) -> tuple[float, float]:
@@ -407,16 +378,6 @@ class Adam(Optimizer):
             denom = np.sqrt(v) / bc2_sqrt + self.eps
         p -= step_size * (m / denom)
 
-    def hyperparameters(self):
-        return {
-            **super().hyperparameters(),
-            "betas": self.betas,
-            "eps": self.eps,
-            "amsgrad": self.amsgrad,
-            "decoupled_weight_decay": self.decoupled_weight_decay,
-            "eps_inside_sqrt": self.eps_inside_sqrt,
-        }
-
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter 2019); PyTorch's default lambda = 0.01.
@@ -436,11 +397,6 @@ class AdamW(Adam):
         amsgrad: bool = False,
     ) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, decoupled_weight_decay=True)
-
-    def hyperparameters(self):
-        h = super().hyperparameters()
-        del h["decoupled_weight_decay"], h["eps_inside_sqrt"]
-        return h
 
 
 class Adamax(Optimizer):
@@ -472,9 +428,6 @@ class Adamax(Optimizer):
         m += (1.0 - b1) * (g - m)
         np.maximum(b2 * u, np.abs(g) + self.eps, out=u)
         p -= (self.lr / (1.0 - b1**self.t)) * (m / u)
-
-    def hyperparameters(self):
-        return {**super().hyperparameters(), "betas": self.betas, "eps": self.eps}
 
 
 class NAdam(Optimizer):
@@ -516,10 +469,6 @@ class NAdam(Optimizer):
         denom = np.sqrt(v / (1.0 - b2**t)) + self.eps
         p -= (self.lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
         p -= (self.lr * mu_next / (1.0 - mu_product * mu_next)) * (m / denom)
-
-    def hyperparameters(self):
-        h = super().hyperparameters()
-        return {**h, "betas": self.betas, "eps": self.eps, "momentum_decay": self.momentum_decay}
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

@@ -192,3 +192,10 @@ def test_every_preset_and_optimizer_takes_a_step():
         p = np.ones(3)
         make_optimizer(name, p, lr=0.1).step(np.ones(3))
         assert np.all(p < 1), name
+
+
+def test_hyperparameters_rebuild_the_same_optimizer():
+    for name in OPTIMIZERS:
+        first = make_optimizer(name, np.zeros(2), lr=0.05, weight_decay=0.1)
+        again = make_optimizer(name, np.zeros(2), **first.hyperparameters())
+        assert again.hyperparameters() == first.hyperparameters() and first.hyperparameters()["lr"] == 0.05
