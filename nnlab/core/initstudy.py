@@ -155,6 +155,9 @@ def run_study(
     act = get_activation(activation, **(activation_params or {}))
     cache = cache or UnitDrawCache()
     dtype = cache.dtype
+    settings = {"depth": depth, "width": width, "batch": batch, "activation": activation, "init": init,
+                "init_params": dict(init_params or {}), "bias": bias, "batchnorm": batchnorm, "inputs": inputs,
+                "seed": seed}  # fmt: skip
     hidden_plan = plan(init, (width, width), **(init_params or {}))
     out_plan = plan(init, (width, classes), **(init_params or {}))
 
@@ -183,9 +186,9 @@ def run_study(
     out_unit = cache.get(seed, depth, out_plan.kind, (width, classes), out_plan.k)
     scores = out_plan.scale * _matmul(h, out_unit, classes)
     if not np.all(np.isfinite(scores)):  # overflow: a state to show, with no loss and no gradients
-        return Study(layers, float("nan"), _settings(locals()))
+        return Study(layers, float("nan"), settings)
     loss, dscores = softmax_cross_entropy(scores.astype(np.float64), labels)
-    study = Study(layers, loss, _settings(locals()))
+    study = Study(layers, loss, settings)
     if not gradients:
         return study
 
@@ -202,11 +205,6 @@ def run_study(
         if index > 0:  # the gradient with respect to the input itself is not needed
             d = hidden_plan.scale * _matmul_t(dz, unit, width)
     return study
-
-
-def _settings(scope: dict[str, Any]) -> dict[str, Any]:
-    names = ("depth", "width", "batch", "activation", "init", "init_params", "bias", "batchnorm", "inputs", "seed")
-    return {name: scope[name] for name in names}
 
 
 def _sampled_outer(h: np.ndarray, dz: np.ndarray, rng: np.random.Generator) -> np.ndarray:
