@@ -26,7 +26,10 @@ Field = Callable[[np.ndarray, np.ndarray], Any]
 
 @dataclass(frozen=True)
 class Surface:
-    """A function f(x, y) with its gradient, known minima, a viewing window and classic start points."""
+    """A function f(x, y) with its gradient, known minima, a viewing window and classic start points.
+
+    ``formula`` is plain text (Unicode superscripts): no math-text fonts are needed to draw it.
+    """
 
     name: str
     title: str
@@ -88,7 +91,7 @@ SURFACES: dict[str, Surface] = {
         Surface(
             name="beale",
             title="Beale's function",
-            formula=r"$(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2$",
+            formula="(1.5 - x + xy)² + (2.25 - x + xy²)² + (2.625 - x + xy³)²",
             f=_beale,
             grad=_beale_grad,
             minima=((3.0, 0.5),),
@@ -100,7 +103,7 @@ SURFACES: dict[str, Surface] = {
         Surface(
             name="saddle",
             title="Saddle point",
-            formula=r"$x^2 - y^2$",
+            formula="x² - y²",
             f=lambda x, y: x * x - y * y,
             grad=lambda x, y: (2 * x, -2 * y),
             minima=(),
@@ -111,7 +114,7 @@ SURFACES: dict[str, Surface] = {
         Surface(
             name="long_valley",
             title="Long narrow valley",
-            formula=r"$0.01(x - 10)^2 + 5y^2$",
+            formula="0.01(x - 10)² + 5y²",
             f=lambda x, y: _VALLEY_A * (x - _VALLEY_X0) ** 2 + _VALLEY_B * y * y,
             grad=lambda x, y: (2 * _VALLEY_A * (x - _VALLEY_X0), 2 * _VALLEY_B * y),
             minima=((_VALLEY_X0, 0.0),),
@@ -122,7 +125,7 @@ SURFACES: dict[str, Surface] = {
         Surface(
             name="rosenbrock",
             title="Rosenbrock's banana",
-            formula=r"$(1 - x)^2 + 100(y - x^2)^2$",
+            formula="(1 - x)² + 100(y - x²)²",
             f=lambda x, y: (1 - x) ** 2 + 100 * (y - x * x) ** 2,
             grad=lambda x, y: (-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)),
             minima=((1.0, 1.0),),
@@ -134,7 +137,7 @@ SURFACES: dict[str, Surface] = {
         Surface(
             name="bowl",
             title="Ill-conditioned quadratic bowl",
-            formula=r"$\frac{1}{2}(x^2 + 10y^2)$",
+            formula="(x² + 10y²) / 2",
             f=lambda x, y: 0.5 * (x * x + _BOWL_K * y * y),
             grad=lambda x, y: (x, _BOWL_K * y),
             minima=((0.0, 0.0),),
@@ -145,7 +148,7 @@ SURFACES: dict[str, Surface] = {
         Surface(
             name="himmelblau",
             title="Himmelblau's function",
-            formula=r"$(x^2 + y - 11)^2 + (x + y^2 - 7)^2$",
+            formula="(x² + y - 11)² + (x + y² - 7)²",
             f=lambda x, y: (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2,
             grad=lambda x, y: (
                 4 * x * (x * x + y - 11) + 2 * (x + y * y - 7),

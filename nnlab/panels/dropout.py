@@ -23,6 +23,7 @@ from nnlab.core.model import Network, NetworkSpec
 from nnlab.core.train import TrainConfig, Trainer
 from nnlab.data.toy2d import moons, split
 from nnlab.panels.base import Control, Panel
+from nnlab.viz.axes import plain_log_labels
 from nnlab.viz.network import draw_graph, update_graph
 
 VIEWS = ("masks", "expectation", "ensemble", "training")
@@ -290,6 +291,7 @@ class DropoutPanel(Panel):
                        label="one test-time pass (weights scaled) vs the exact ensemble")  # fmt: skip
         else:
             ax.loglog(m, result["gap_to_test"], color="C0", label="average of M sub-networks vs test time")
+        plain_log_labels(ax.xaxis, ax.yaxis)
         ax.set_xlabel("sub-networks averaged, M")
         ax.set_ylabel("distance of the predictions (L1)")
         ax.legend(loc="lower left", fontsize="x-small")

@@ -10,6 +10,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
 from nnlab.core.surfaces import Surface
+from nnlab.viz.axes import plain_log_labels
 
 
 def draw_surface(ax: Axes, surface: Surface, n: int = 240, levels: int = 24) -> None:
@@ -32,10 +33,14 @@ def draw_surface(ax: Axes, surface: Surface, n: int = 240, levels: int = 24) -> 
 
 
 def use_log_scale(loss_ax: Axes) -> None:
-    """A log loss axis with at most 6 labelled decades and no minor ticks (ticks are much of a redraw's cost)."""
+    """A log loss axis with at most 6 labelled decades and no minor ticks (ticks are much of a redraw's cost).
+
+    Labels are plain text ("1e-05", "0.1", "10"), so no math-text fonts are needed.
+    """
     loss_ax.set_yscale("log")
     loss_ax.yaxis.set_major_locator(LogLocator(numticks=6))
     loss_ax.yaxis.set_minor_locator(NullLocator())
+    plain_log_labels(loss_ax.yaxis)
 
 
 @dataclass

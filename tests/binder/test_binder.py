@@ -10,6 +10,7 @@ Takes about a minute (pip's cache makes reruns faster).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -24,8 +25,8 @@ BASE = ["jupyterlab==4.4.9", "notebook==7.4.7", "ipywidgets==8.1.7", "ipykernel"
 pytestmark = pytest.mark.binder
 
 
-def run(cmd: list[str], cwd: Path) -> str:
-    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
     assert result.returncode == 0, (
         f"{' '.join(map(str, cmd))} failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
     )
@@ -69,6 +70,9 @@ def test_binder_build_runs_every_notebook(tmp_path):
         "    print('ran', path)\n"
     )
     notebooks = sorted(str(p.relative_to(repo)) for p in (repo / "notebooks").glob("*.ipynb"))
-    out = run([python, "-c", script, *notebooks], repo)
+    # Its own matplotlib cache: the shared ~/.cache/matplotlib would otherwise list this venv's fonts,
+    # which disappear with it and then make every other environment warn "findfont: ... not found".
+    env = {**os.environ, "MPLCONFIGDIR": str(tmp_path / "mplconfig")}
+    out = run([python, "-c", script, *notebooks], repo, env)
     assert out.count("ran notebooks/") == len(notebooks) >= 3
-    run([python, "-c", "import nnlab, ipywidgets; assert ipywidgets.__version__ == '8.1.9'"], tmp_path)
+    run([python, "-c", "import nnlab, ipywidgets; assert ipywidgets.__version__ == '8.1.9'"], tmp_path, env)

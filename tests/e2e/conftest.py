@@ -70,12 +70,14 @@ def wait_for(url: str, seconds: float = 60) -> None:
 class Server:
     """A Jupyter server process in its own process group, stopped with the group."""
 
-    def __init__(self, cmd: list[str], url: str, status_url: str, log: Path, cwd: Path) -> None:
+    def __init__(
+        self, cmd: list[str], url: str, status_url: str, log: Path, cwd: Path, env: dict[str, str] | None = None
+    ) -> None:
         self.url = url
         self.log = log
         self._log_file = open(log, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(cmd, cwd=cwd, stdout=self._log_file, stderr=subprocess.STDOUT,
-                                        start_new_session=True)  # fmt: skip
+                                        start_new_session=True, env=env)  # fmt: skip
         try:
             wait_for(status_url)
         except RuntimeError:
@@ -113,11 +115,13 @@ def notebook_copy(tmp: Path) -> Path:
     return target
 
 
-def start_lab(python: str | Path, tmp: Path) -> Server:
+def start_lab(python: str | Path, tmp: Path, own_matplotlib_cache: bool = False) -> Server:
     """JupyterLab of the environment of ``python`` on 127.0.0.1, with a random token, over a copy of the notebooks.
 
     Fresh workspace and settings folders; the news and extension-manager requests are turned off
-    (this machine has no internet and they would only log errors).
+    (this machine has no internet and they would only log errors). ``own_matplotlib_cache`` gives a
+    temporary environment its own matplotlib cache: the shared one would otherwise list that
+    environment's fonts, which vanish with it and make every other environment warn "findfont".
     """
     root = notebook_copy(tmp)
     settings = tmp / "settings"
@@ -130,8 +134,9 @@ def start_lab(python: str | Path, tmp: Path) -> Server:
     cmd = [str(python), "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip", "127.0.0.1", f"--port={port}",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
            f"--LabApp.workspaces_dir={tmp / 'workspaces'}", f"--LabApp.user_settings_dir={settings}"]  # fmt: skip
+    env = {**os.environ, "MPLCONFIGDIR": str(tmp / "mplconfig")} if own_matplotlib_cache else None
     server = Server(cmd, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/api/status?token={token}",
-                    tmp / "lab.log", tmp)  # fmt: skip
+                    tmp / "lab.log", tmp, env)  # fmt: skip
     server.token = token
     return server
 

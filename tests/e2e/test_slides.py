@@ -10,6 +10,7 @@ for the figure's pixels to change.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import venv
 from pathlib import Path
@@ -32,7 +33,7 @@ def slides_lab(tmp_path_factory, chromium):
     versions = subprocess.run([python, "-c", "import ipywidgets, jupyterlab_rise; print(ipywidgets.__version__)"],
                               capture_output=True, text=True)  # fmt: skip
     assert versions.stdout.strip() == "7.8.5", versions.stderr
-    server = start_lab(python, tmp)
+    server = start_lab(python, tmp, own_matplotlib_cache=True)
     yield server
     server.stop()
 
@@ -59,7 +60,8 @@ for name in PANELS:
 
 def test_every_panel_builds_and_drives_its_widgets_under_ipywidgets_7(slides_lab):
     python = Path(slides_lab.log).parent / "env" / "bin" / "python"
-    result = subprocess.run([python, "-c", WIDGETS_UNDER_7], capture_output=True, text=True, cwd=ROOT)
+    env = {**os.environ, "MPLCONFIGDIR": str(Path(slides_lab.log).parent / "mplconfig")}
+    result = subprocess.run([python, "-c", WIDGETS_UNDER_7], capture_output=True, text=True, cwd=ROOT, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.count("ok ") == len(__import__("nnlab.panels").panels.PANELS)
 
@@ -75,7 +77,7 @@ def test_a_panel_is_live_inside_the_slideshow(slides_lab, chromium):
         panel = page.locator(".jp-OutputArea-output:has(.jupyter-matplotlib)").first
         panel.wait_for(timeout=60_000)
         page.wait_for_function(f"(panel) => ({CANVAS_HASH})(panel) !== null", arg=panel.element_handle(),
-                               timeout=30_000)  # fmt: skip
+                               timeout=90_000)  # fmt: skip
         before = panel.evaluate(CANVAS_HASH)
         handle = panel.locator(".widget-slider .ui-slider-handle").first  # ipywidgets 7: jQuery UI sliders
         box = handle.bounding_box()
