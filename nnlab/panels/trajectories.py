@@ -201,7 +201,7 @@ class TrajectoriesPanel(Panel):
     def draw(self, figure, result, state):
         surface = get_surface(state["surface"])
         ax = figure.add_axes((0.05, 0.1, 0.46, 0.8))
-        loss_ax = figure.add_axes((0.73, 0.1, 0.25, 0.8))
+        loss_ax = figure.add_axes((0.77, 0.1, 0.21, 0.8))  # leaves the legend column room for "diverged at step k"
         draw_surface(ax, surface)
         if surface.log_levels or surface.minima:
             use_log_scale(loss_ax)
@@ -233,6 +233,9 @@ class TrajectoriesPanel(Panel):
             loss_ax.set_ylim(float(Z.min()) * 1.1, float(Z.max()) * 1.1)
         elif finite.size:
             lo, hi = float(finite.min()), float(finite.max())
+            start = losses[:, 0][np.isfinite(losses[:, 0])]
+            if start.size:  # a diverging run leaves through the top instead of squashing the others
+                hi = min(hi, 10 * float(start.max()))
             if loss_ax.get_yscale() == "log":
                 loss_ax.set_ylim(max(lo, 1e-12) / 2, hi * 2)
             else:
@@ -256,7 +259,9 @@ class TrajectoriesPanel(Panel):
             return []
         loss_ax = art.losses[0].axes
         legend = art.paths[0].axes.get_legend()
-        return [*art.paths, *art.heads, art.start, loss_ax, *([legend] if legend else [])]
+        # In the order of a full draw (the legend belongs to the contour axes, drawn before the loss axes),
+        # so that a blitted picture equals a full draw even where artists overlap.
+        return [*art.paths, *art.heads, art.start, *([legend] if legend else []), loss_ax]
 
     def connect(self, canvas):
         def on_click(event):

@@ -29,7 +29,7 @@ def draw_surface(ax: Axes, surface: Surface, n: int = 240, levels: int = 24) -> 
     ax.set_ylim(y0, y1)
     ax.xaxis.set_major_locator(MaxNLocator(6))
     ax.yaxis.set_major_locator(MaxNLocator(6))
-    ax.set_title(f"{surface.title}: {surface.formula}", fontsize="medium")
+    ax.set_title(f"{surface.title}\n{surface.formula}", fontsize="medium")  # two lines: clear of the legend
 
 
 def use_log_scale(loss_ax: Axes) -> None:
