@@ -54,9 +54,11 @@ def console_errors(page) -> list[str]:
 
 
 def move_first_slider_and_see_the_figure_change(page, panel) -> None:
-    """Press ArrowRight on the panel's first slider; wait until the figure's pixels differ."""
+    """Wait for the panel's figure, press ArrowRight on its first slider, wait until the figure's pixels differ."""
+    # The browser asks for the first picture once the widget is set up; that can come after "Run All" ends.
+    page.wait_for_function(f"(panel) => ({CANVAS_HASH})(panel) !== null", arg=panel.element_handle(),
+                           timeout=60_000)  # fmt: skip
     before = panel.evaluate(CANVAS_HASH)
-    assert before is not None, "the panel has no rendered figure"
     handle = panel.locator(".widget-slider .noUi-handle, .widget-slider .ui-slider-handle").first
     handle.focus()
     handle.press("ArrowRight")
@@ -112,8 +114,6 @@ def test_optimizers_notebook_as_a_voila_app(voila, page):
     page.goto(voila.url)
     panel = page.locator(".jp-OutputArea-output:has(.jupyter-matplotlib)").first
     panel.wait_for(timeout=90_000)
-    page.wait_for_function(f"(panel) => ({CANVAS_HASH})(panel) !== null", arg=panel.element_handle(),
-                           timeout=30_000)  # fmt: skip
     move_first_slider_and_see_the_figure_change(page, panel)
     assert "Traceback" not in page.content()
     assert console_errors(page) == []
