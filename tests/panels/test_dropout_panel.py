@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
 from nnlab.panels.dropout import DropoutPanel
+from tests.panels.helpers import assert_each_change_alters_the_picture, assert_state_round_trips
 
 
 @pytest.fixture(scope="module")
@@ -81,15 +80,9 @@ def test_keep_prob_outside_zero_one_is_a_clear_message(panel, p):
 
 def test_state_round_trips_and_controls_change_the_picture():
     panel = DropoutPanel(epochs=20)
-    assert DropoutPanel(**json.loads(panel.to_json())).state == panel.state
+    assert_state_round_trips(panel)
     changes = {"masks": {"keep_prob": 0.8, "layers": ["input"], "method": "DropConnect", "new_pass": 3, "seed": 2},
                "expectation": {"mode": "vanilla", "test_scaling": False, "samples": 500},
                "ensemble": {"keep_prob": 0.7},
                "training": {"epochs": 40}}  # fmt: skip
-    for view, settings in changes.items():
-        panel.set(view=view)
-        for key, value in settings.items():
-            before = panel.image()
-            panel.set(**{key: value})
-            assert panel.error is None, (key, panel.error)
-            assert not np.array_equal(panel.image(), before), (view, key)
+    assert_each_change_alters_the_picture(panel, changes)

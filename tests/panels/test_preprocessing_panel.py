@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
 from nnlab.panels.preprocessing import PreprocessingPanel
+from tests.panels.helpers import assert_each_change_alters_the_picture, assert_state_round_trips
 
 
 @pytest.fixture(scope="module")
@@ -73,18 +72,12 @@ def test_bad_settings_show_in_the_status(panel):
 
 def test_state_round_trips_and_controls_change_the_picture():
     panel = PreprocessingPanel(n=100)
-    assert PreprocessingPanel(**json.loads(panel.to_json())).state == panel.state
+    assert_state_round_trips(panel)
     changes = {"point cloud": {"correlation": -0.5, "anisotropy": 6.0, "offset": 10.0, "n": 200, "noise_dim": True,
                                "eps": 1.0, "leak": True, "seed": 3},
                "images": {"k": 20, "eps": 0.5},
                "sensitivity": {"angle": 10.0, "offset": 30.0}}  # fmt: skip
-    for view, settings in changes.items():
-        panel.set(view=view)
-        for key, value in settings.items():
-            before = panel.image()
-            panel.set(**{key: value})
-            assert panel.error is None, (key, panel.error)
-            assert not np.array_equal(panel.image(), before), (view, key)
+    assert_each_change_alters_the_picture(panel, changes)
 
 
 def test_the_image_eigenbasis_is_computed_once(panel):
