@@ -67,15 +67,26 @@ def test_every_panel_builds_and_drives_its_widgets_under_ipywidgets_7(slides_lab
 
 
 def test_a_panel_is_live_inside_the_slideshow(slides_lab, chromium):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page = chromium.new_page(viewport={"width": 1400, "height": 900})
     try:
         page.goto(f"{slides_lab.url}/rise/07_optimizers.ipynb?token={slides_lab.token}")
         cell = page.locator(".jp-CodeCell").first
         cell.wait_for(timeout=60_000)
-        cell.click()
-        page.keyboard.press("Control+Enter")  # run in place: the panel appears on this slide
+        # Run in place (the panel appears on this slide). A keystroke sent before the slideshow's kernel
+        # is ready is dropped, so press again until the prompt shows the cell running ([*]) or run ([1]).
+        started = "() => /\\[(\\*|\\d+)\\]/.test(document.querySelector('.jp-CodeCell .jp-InputPrompt').textContent)"
+        for _ in range(6):
+            cell.click()
+            page.keyboard.press("Control+Enter")
+            try:
+                page.wait_for_function(started, timeout=15_000)
+                break
+            except PlaywrightTimeout:
+                continue
         panel = page.locator(".jp-OutputArea-output:has(.jupyter-matplotlib)").first
-        panel.wait_for(timeout=60_000)
+        panel.wait_for(timeout=90_000)
         page.wait_for_function(f"(panel) => ({CANVAS_HASH})(panel) !== null", arg=panel.element_handle(),
                                timeout=90_000)  # fmt: skip
         before = panel.evaluate(CANVAS_HASH)

@@ -85,3 +85,17 @@ def test_the_image_eigenbasis_is_computed_once(panel):
     basis = panel._bases[("photo patches", "")]
     panel.set(k=5, eps=0.01)
     assert panel._bases[("photo patches", "")] is basis
+
+
+def test_image_view_on_cifar10_when_the_user_has_it(tmp_path):
+    import pickle
+
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (40, 3, 32, 32), dtype=np.uint8)
+    for name in ("data_batch_1", "test_batch"):
+        with open(tmp_path / name, "wb") as f:
+            pickle.dump({b"data": images.reshape(40, 3072), b"labels": [k % 10 for k in range(40)]}, f)
+    panel = PreprocessingPanel(view="images", dataset="CIFAR-10", cifar10_path=str(tmp_path), k=10)
+    assert panel.error is None
+    assert panel.result["eigenvectors"].shape == (16, 8, 8)
+    assert panel._bases[("CIFAR-10", str(tmp_path))][0].shape == (40, 64)  # 8x8 grey patches, one per image
