@@ -117,10 +117,6 @@ class Study:
     def stds(self) -> np.ndarray:
         return np.array([layer.std for layer in self.layers])
 
-    @property
-    def grad_stds(self) -> np.ndarray:
-        return np.array([np.nan if layer.grad_W is None else float(layer.grad_W.std()) for layer in self.layers])
-
 
 def run_study(
     depth: int = 6,

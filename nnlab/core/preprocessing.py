@@ -184,6 +184,3 @@ class ZCA(Transformer):
     def inverse_transform(self, Z):
         self._check_fitted()
         return self._input(Z) @ self.W_inv_ + self.mean_
-
-
-PREPROCESSORS = {"center": MeanCenter, "standardize": Standardize, "minmax": MinMaxScale, "pca": PCA, "zca": ZCA}

@@ -186,10 +186,6 @@ class Trajectories:
     diverged_at: np.ndarray
     optimizers: list[Optimizer] = field(repr=False, default_factory=list)
 
-    def final(self) -> np.ndarray:
-        """The last positions, shape (K, P, 2)."""
-        return self.positions[:, -1]
-
 
 OptimizerSpec = tuple[str, Mapping[str, Any]]
 

@@ -218,11 +218,31 @@ class DropoutPanel(Panel):
                                                 interpolation="nearest")  # fmt: skip
             art["grid_ax"].set_xlabel("example in the minibatch")
         elif view == "expectation":
-            ax = figure.add_subplot()
-            art["ax"] = ax
+            ax = art["ax"] = figure.add_subplot()
+            art["hist"] = ax.stairs([0], [0, 1], fill=True, color="C0", alpha=0.7,
+                                    label="training-time outputs (one per mask)")  # fmt: skip
+            art["mean"] = ax.axvline(0, color="C0", lw=2, ls="--")
+            art["test"] = ax.axvline(0, color="C2", lw=2.5)
+            ax.set_xlabel("output")
         elif view == "ensemble":
-            art["ax"] = figure.add_axes((0.08, 0.14, 0.55, 0.74))
-            art["bars"] = figure.add_axes((0.72, 0.14, 0.26, 0.74))
+            ax = art["ax"] = figure.add_axes((0.08, 0.14, 0.55, 0.74))
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            plain_log_labels(ax.xaxis, ax.yaxis)
+            (art["sampled"],) = ax.plot([], [], color="C0")
+            (art["sqrt"],) = ax.plot([], [], color="C0", ls=":", lw=1, label="1 / sqrt(M)")
+            art["test_gap"] = ax.axhline(1, color="C3", lw=2,
+                                         label="one test-time pass (weights scaled) vs the exact ensemble")  # fmt: skip
+            ax.set_xlabel("sub-networks averaged, M")
+            ax.set_ylabel("distance of the predictions (L1)")
+            bars = art["bars"] = figure.add_axes((0.72, 0.14, 0.26, 0.74))
+            k = np.arange(SIZES[-1])
+            art["bar_sets"] = [bars.bar(k + shift, np.zeros(len(k)), 0.27, label=label)
+                               for shift, label in ((-0.27, "test time (weights scaled)"), (0.0, "sampled average"),
+                                                    (0.27, "exact ensemble"))]  # fmt: skip
+            bars.set_xticks(k, [f"class {i}" for i in k])
+            bars.set_ylim(0, 1)
+            bars.set_title("predicted probabilities", fontsize="medium")
         else:
             axes = figure.subplots(1, 3)
             art["axes"] = axes
@@ -261,12 +281,17 @@ class DropoutPanel(Panel):
 
     def _update_expectation(self, art, result, state):
         ax = art["ax"]
-        ax.clear()
-        ax.hist(result["train"], bins=40, color="C0", alpha=0.7, label="training-time outputs (one per mask)")
-        ax.axvline(result["mean"], color="C0", lw=2, ls="--", label=f"their mean {result['mean']:.3f}")
+        counts, edges = np.histogram(result["train"], bins=40)
+        art["hist"].set_data(counts, edges)
+        art["mean"].set_xdata([result["mean"]] * 2)
+        art["mean"].set_label(f"their mean {result['mean']:.3f}")
         agree = abs(result["test"] - result["mean"]) < 4 * result["stderr"]
-        label = f"test-time output {result['test']:.3f}" + ("" if agree else "  (does not match!)")
-        ax.axvline(result["test"], color="C2" if agree else "C3", lw=2.5, label=label)
+        art["test"].set_xdata([result["test"]] * 2)
+        art["test"].set_color("C2" if agree else "C3")
+        art["test"].set_label(f"test-time output {result['test']:.3f}" + ("" if agree else "  (does not match!)"))
+        lo, hi = min(edges[0], result["test"]), max(edges[-1], result["test"])
+        ax.set_xlim(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo))
+        ax.set_ylim(0, 1.1 * counts.max())
         if state["mode"] == "inverted":
             scaling = "inverted: x m / p in training, x at test"
         else:
@@ -275,41 +300,36 @@ class DropoutPanel(Panel):
             )
         ax.set_title(f"one linear unit w . x behind dropout, p = {state['keep_prob']:.2f}; {scaling}",
                      fontsize="medium")  # fmt: skip
-        ax.set_xlabel("output")
         ax.legend(loc="upper right", fontsize="small")
 
     def _update_ensemble(self, art, result, state):
         ax = art["ax"]
-        ax.clear()
-        n = result["subnetworks"]
+        n, exact = result["subnetworks"], result["exact"] is not None
         m = np.arange(1, len(result["gap_to_test"]) + 1)
-        if result["exact"] is not None:
-            ax.loglog(m, np.maximum(result["sampled_gap"], 1e-12), color="C0",
-                      label="average of M sampled sub-networks vs the exact ensemble")  # fmt: skip
-            ax.loglog(m, result["sampled_gap"][0] / np.sqrt(m), color="C0", ls=":", lw=1, label="1 / sqrt(M)")
-            ax.axhline(max(result["test_gap"], 1e-12), color="C3", lw=2,
-                       label="one test-time pass (weights scaled) vs the exact ensemble")  # fmt: skip
-        else:
-            ax.loglog(m, result["gap_to_test"], color="C0", label="average of M sub-networks vs test time")
-        plain_log_labels(ax.xaxis, ax.yaxis)
-        ax.set_xlabel("sub-networks averaged, M")
-        ax.set_ylabel("distance of the predictions (L1)")
-        ax.legend(loc="lower left", fontsize="x-small")
-        exact = "averaged exactly" if result["exact"] is not None else "too many to average exactly"
-        ax.set_title(f"{n} droppable units: 2^{n} = {2**n:,} sub-networks ({exact})", fontsize="medium")
-        bars = art["bars"]
-        bars.clear()
-        k = np.arange(len(result["test"]))
-        bars.bar(k - 0.27, result["test"], 0.27, label="test time (weights scaled)")
-        bars.bar(k, result["average"], 0.27, label=f"average of {state['samples']}")
-        if result["exact"] is not None:
-            bars.bar(k + 0.27, result["exact"], 0.27, label="exact ensemble")
-        bars.set_xticks(k, [f"class {i}" for i in k])
-        bars.set_ylim(0, 1)
-        bars.legend(loc="upper right", fontsize="x-small")
-        bars.set_title("predicted probabilities", fontsize="medium")
+        gap = result["sampled_gap"] if exact else result["gap_to_test"]
+        art["sampled"].set_data(m, np.maximum(gap, 1e-12))
+        art["sampled"].set_label("average of M sampled sub-networks vs the " + ("exact ensemble" if exact
+                                                                                  else "test-time pass"))  # fmt: skip
+        art["sqrt"].set_data(m, gap[0] / np.sqrt(m))
+        art["test_gap"].set_visible(exact)
+        art["test_gap"].set_ydata([max(result["test_gap"], 1e-12)] * 2 if exact else [1, 1])
+        shown = np.concatenate([np.maximum(gap, 1e-12), [result["test_gap"]] if exact else []])
+        ax.set_xlim(1, len(m))
+        ax.set_ylim(shown.min() / 2, shown.max() * 2)
+        ax.legend(handles=[art["sampled"], art["sqrt"], *([art["test_gap"]] if exact else [])], loc="lower left",
+                  fontsize="x-small")  # fmt: skip
+        note = "averaged exactly" if exact else "too many to average exactly"
+        ax.set_title(f"{n} droppable units: 2^{n} = {2**n:,} sub-networks ({note})", fontsize="medium")
+        values = (result["test"], result["average"], result["exact"] if exact else np.zeros_like(result["test"]))
+        for bar_set, heights in zip(art["bar_sets"], values):
+            for bar, height in zip(bar_set, heights):
+                bar.set_height(height)
+        labels = ["test time (weights scaled)", f"average of {state['samples']}", "exact ensemble"]
+        art["bars"].legend([bar_set[0] for bar_set in art["bar_sets"]], labels, loc="upper right", fontsize="x-small")
 
     def _update_training(self, art, result, state):
+        # Redrawn rather than updated: filled contours cannot be updated in place, and this view only
+        # changes after a retraining (about a second), so the redraw is not on a slider's hot path.
         axes = art["axes"]
         data = result["data"]
         for ax, (name, run) in zip(axes[:2], result["runs"].items()):

@@ -86,3 +86,11 @@ def test_state_round_trips_and_controls_change_the_picture():
                "ensemble": {"keep_prob": 0.7},
                "training": {"epochs": 40}}  # fmt: skip
     assert_each_change_alters_the_picture(panel, changes)
+
+
+@pytest.mark.parametrize("view", ["masks", "expectation", "ensemble"])
+def test_slider_views_update_their_figure_in_place(view):
+    panel = DropoutPanel(view=view)
+    artists, axes = panel.artists, list(panel.figure.axes)
+    panel.set(keep_prob=0.7)
+    assert panel.artists is artists and panel.figure.axes == axes and panel.error is None
