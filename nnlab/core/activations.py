@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from nnlab.core._checks import check_choice, check_number
+from nnlab.core.registry import Registry
 
 _erf = np.frompyfunc(math.erf, 1, 1)
 
@@ -241,9 +242,12 @@ class Softplus(Activation):
         return {"beta": self.beta, "threshold": self.threshold}
 
 
-ACTIVATIONS: dict[str, type[Activation]] = {
-    cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, PReLU, ELU, SELU, GELU, SiLU, Softplus)
-}
+ACTIVATIONS: Registry[type[Activation]] = Registry(
+    "activation",
+    entries={
+        cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, PReLU, ELU, SELU, GELU, SiLU, Softplus)
+    },
+)
 ACTIVATIONS["swish"] = SiLU
 
 
@@ -253,13 +257,4 @@ def get_activation(name: str | Activation, **params: Any) -> Activation:
         if params:
             raise TypeError("params cannot be given together with an Activation instance")
         return name
-    cls = ACTIVATIONS[check_choice("activation", name, ACTIVATIONS)]
-    try:
-        return cls(**params)
-    except TypeError:
-        import inspect
-
-        allowed = [p for p in inspect.signature(cls).parameters] or ["none"]
-        raise TypeError(
-            f"activation {name!r} got unexpected parameters {sorted(params)}; it accepts: {', '.join(allowed)}"
-        ) from None
+    return ACTIVATIONS.build(name, **params)

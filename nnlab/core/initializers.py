@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from nnlab.core._checks import as_generator, check_choice, check_int, check_number
+from nnlab.core.registry import Registry
 
 Shape = tuple[int, ...]
 
@@ -187,41 +188,34 @@ def sparse(shape: Shape, k: int = 15, std: float = 1.0) -> Plan:
     return Plan("sparse", check_number("std", std, low=0.0), check_int("k", k, low=1, high=fan_in))
 
 
-INITIALIZERS: dict[str, Callable[..., Plan]] = {
-    f.__name__: f
-    for f in (
-        zeros,
-        constant,
-        normal,
-        uniform,
-        xavier_normal,
-        xavier_uniform,
-        he_normal,
-        he_uniform,
-        lecun_normal,
-        lecun_uniform,
-        orthogonal,
-        sparse,
-    )
-}
+INITIALIZERS: Registry[Callable[..., Plan]] = Registry(
+    "init",
+    positional=("shape",),
+    entries={
+        f.__name__: f
+        for f in (
+            zeros,
+            constant,
+            normal,
+            uniform,
+            xavier_normal,
+            xavier_uniform,
+            he_normal,
+            he_uniform,
+            lecun_normal,
+            lecun_uniform,
+            orthogonal,
+            sparse,
+        )
+    },
+)
 INITIALIZERS.update(xavier=xavier_normal, glorot=xavier_normal, he=he_normal, kaiming=he_normal)
 
 
 def plan(name: str, shape: Shape, **params: Any) -> Plan:
     """The :class:`Plan` of the initializer called ``name`` for a weight of ``shape``."""
-    fn = INITIALIZERS[check_choice("init", name, INITIALIZERS)]
-    shape = _check_shape(shape)
-    try:
-        return fn(shape, **params)
-    except TypeError as err:
-        if "unexpected keyword" not in str(err):
-            raise
-        import inspect
-
-        allowed = [p for p in inspect.signature(fn).parameters if p != "shape"]
-        raise TypeError(
-            f"initializer {name!r} got parameters {sorted(params)}; it accepts: {', '.join(allowed) or 'none'}"
-        ) from None
+    check_choice("init", name, INITIALIZERS)
+    return INITIALIZERS.build(name, _check_shape(shape), **params)
 
 
 def initialize(

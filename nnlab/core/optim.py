@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import inspect
 import math
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 
 from nnlab.core._checks import check_array, check_choice, check_number
+from nnlab.core.registry import Registry
 
 State = dict[str, Any]
 
@@ -49,9 +51,18 @@ def _nonnegative(name: str, value: float) -> float:
 
 
 class Optimizer:
-    """Base class: holds the arrays, per-array state, the step count ``t`` and the learning rate ``lr``."""
+    """Base class: holds the arrays, per-array state, the step count ``t`` and the learning rate ``lr``.
+
+    Display: ``title`` is the name panels show (the registry name by default), ``color`` an optional
+    fixed colour, ``knobs`` the hyperparameters besides ``lr`` that panels offer as controls, with
+    ranges from ``KNOB_RANGES`` or ``knob_ranges``.
+    """
 
     name = ""
+    title: ClassVar[str] = ""
+    color: ClassVar[str | None] = None
+    knobs: ClassVar[tuple[str, ...]] = ()
+    knob_ranges: ClassVar[dict[str, tuple[float, float, bool]]] = {}
 
     def __init__(self, params: list[np.ndarray] | np.ndarray, lr: float, weight_decay: float = 0.0) -> None:
         if isinstance(params, np.ndarray):
@@ -128,6 +139,7 @@ class SGD(Optimizer):
     """
 
     name = "sgd"
+    title = "SGD"
 
     def __init__(
         self,
@@ -192,6 +204,7 @@ class Adagrad(Optimizer):
     """
 
     name = "adagrad"
+    title = "Adagrad"
 
     def __init__(
         self,
@@ -228,6 +241,8 @@ class RMSprop(Optimizer):
     """
 
     name = "rmsprop"
+    title = "RMSprop"
+    knobs = ("alpha",)
 
     def __init__(
         self,
@@ -283,6 +298,8 @@ class Adadelta(Optimizer):
     """
 
     name = "adadelta"
+    title = "Adadelta"
+    knobs = ("rho",)
 
     def __init__(
         self,
@@ -329,6 +346,8 @@ class Adam(Optimizer):
     """
 
     name = "adam"
+    title = "Adam"
+    knobs = ("beta1", "beta2")
 
     def __init__(
         self,
@@ -386,6 +405,8 @@ class AdamW(Adam):
     """
 
     name = "adamw"
+    title = "AdamW"
+    knobs = ("beta1", "beta2")
 
     def __init__(
         self,
@@ -406,6 +427,8 @@ class Adamax(Optimizer):
     """
 
     name = "adamax"
+    title = "Adamax"
+    knobs = ("beta1", "beta2")
 
     def __init__(
         self,
@@ -438,6 +461,8 @@ class NAdam(Optimizer):
     """
 
     name = "nadam"
+    title = "NAdam"
+    knobs = ("beta1", "beta2")
 
     def __init__(
         self,
@@ -471,33 +496,108 @@ class NAdam(Optimizer):
         p -= (self.lr * mu_next / (1.0 - mu_product * mu_next)) * (m / denom)
 
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, NAdam)
-}
+class Momentum(SGD):
+    """SGD with (Polyak) momentum 0.9, as the lectures name it: ``SGD(momentum=0.9)``."""
 
-# The lectures' names for SGD variants, with the momentum the lectures use.
-PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
-    "momentum": ("sgd", {"momentum": 0.9}),
-    "nesterov": ("sgd", {"momentum": 0.9, "nesterov": True}),
-}
+    name = "momentum"
+    title = "Momentum"
+    knobs = ("momentum",)
+
+    def __init__(
+        self,
+        params: list[np.ndarray] | np.ndarray,
+        lr: float = 1e-2,
+        momentum: float = 0.9,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay)
+
+
+class Nesterov(SGD):
+    """Nesterov accelerated gradient with momentum 0.9: ``SGD(momentum=0.9, nesterov=True)``."""
+
+    name = "nesterov"
+    title = "NAG"
+    knobs = ("momentum",)
+
+    def __init__(
+        self,
+        params: list[np.ndarray] | np.ndarray,
+        lr: float = 1e-2,
+        momentum: float = 0.9,
+        weight_decay: float = 0.0,
+        form: str = "torch",
+    ) -> None:
+        super().__init__(params, lr, momentum=momentum, nesterov=True, weight_decay=weight_decay, form=form)
+
+
+# Every optimizer by name, in the lectures' order (which also gives each its colour in the panels).
+# A new optimizer is one class registered here (or with ``OPTIMIZERS.register(name, cls)`` at run time).
+OPTIMIZERS: Registry[type[Optimizer]] = Registry(
+    "optimizer",
+    positional=("params",),
+    entries={
+        cls.name: cls for cls in (SGD, Momentum, Nesterov, Adagrad, Adadelta, RMSprop, Adam, AdamW, Adamax, NAdam)
+    },
+)
 
 
 def make_optimizer(name: str, params: list[np.ndarray] | np.ndarray, **hyperparameters: Any) -> Optimizer:
-    """Build the optimizer called ``name`` (one of ``OPTIMIZERS`` or ``PRESETS``) on ``params``."""
-    name = check_choice("optimizer", name, [*OPTIMIZERS, *PRESETS])
-    if name in PRESETS:
-        name, preset = PRESETS[name]
-        hyperparameters = {**preset, **hyperparameters}
-    cls = OPTIMIZERS[name]
-    try:
-        return cls(params, **hyperparameters)
-    except TypeError as err:
-        if "unexpected keyword" not in str(err):
-            raise
-        import inspect
+    """Build the optimizer called ``name`` (one of ``OPTIMIZERS``) on ``params``."""
+    return OPTIMIZERS.build(name, params, **hyperparameters)
 
-        allowed = [p for p in inspect.signature(cls).parameters if p != "params"]
-        raise TypeError(f"optimizer {name!r} got {sorted(hyperparameters)}; it accepts: {', '.join(allowed)}") from None
+
+@dataclass(frozen=True)
+class Knob:
+    """A hyperparameter a panel offers as a control: its default and range (``log`` for a log slider)."""
+
+    default: float
+    low: float
+    high: float
+    log: bool = False
+
+
+# Ranges of the hyperparameters panels expose, by the name an optimizer class lists in ``knobs``.
+# ``beta1`` and ``beta2`` are the two entries of ``betas``.
+KNOB_RANGES: dict[str, tuple[float, float, bool]] = {
+    "lr": (1e-5, 10.0, True),
+    "momentum": (0.0, 0.99, False),
+    "alpha": (0.5, 0.999, False),
+    "rho": (0.5, 0.999, False),
+    "beta1": (0.0, 0.999, False),
+    "beta2": (0.5, 0.9999, False),
+}
+
+
+def optimizer_knobs(name: str) -> dict[str, Knob]:
+    """The learning rate and the ``knobs`` of the optimizer called ``name``, with defaults from its signature.
+
+    A class states which hyperparameters a panel should offer in ``knobs``; each knob's range
+    comes from ``KNOB_RANGES`` unless the class gives it in ``knob_ranges``.
+    """
+    cls = OPTIMIZERS[check_choice("optimizer", name, OPTIMIZERS)]
+    signature = inspect.signature(cls).parameters
+    ranges = {**KNOB_RANGES, **cls.knob_ranges}
+    knobs = {}
+    for knob in ("lr", *cls.knobs):
+        if knob in ("beta1", "beta2"):
+            default = signature["betas"].default[0 if knob == "beta1" else 1]
+        else:
+            default = signature[knob].default
+        if knob not in ranges:
+            raise ValueError(f"optimizer {name!r} lists knob {knob!r} without a range; give it in knob_ranges")
+        low, high, log = ranges[knob]
+        knobs[knob] = Knob(float(default), low, high, log)
+    return knobs
+
+
+def knob_hyperparameters(values: dict[str, float]) -> dict[str, Any]:
+    """Knob values as constructor arguments: ``beta1`` and ``beta2`` become ``betas``."""
+    hyper = {k: v for k, v in values.items() if k not in ("beta1", "beta2")}
+    if "beta1" in values or "beta2" in values:
+        hyper["betas"] = (values.get("beta1", 0.9), values.get("beta2", 0.999))
+    return hyper
 
 
 def clip_grad_value(grads: list[np.ndarray], clip_value: float = 5.0) -> None:

@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import check_choice, check_number
+from nnlab.core._checks import check_number
+from nnlab.core.registry import Registry
 
 
 class Regularizer:
@@ -36,9 +37,6 @@ class Regularizer:
     def project(self, w: np.ndarray) -> None:
         """Constrain ``w`` in place after an update (only max-norm does anything)."""
 
-    def params(self) -> dict[str, Any]:
-        return {}
-
 
 class L2(Regularizer):
     """R(W) = 1/2 lambda sum W^2, dR/dW = lambda W (the 1/2 of CS231n's ``0.5 * reg``)."""
@@ -55,9 +53,6 @@ class L2(Regularizer):
     def gradient(self, w):
         return self.lam * w
 
-    def params(self):
-        return {"lam": self.lam}
-
 
 class L1(Regularizer):
     """R(W) = lambda sum |W|, dR/dW = lambda sign(W) (0 at 0); drives weights to exact zeros."""
@@ -73,9 +68,6 @@ class L1(Regularizer):
 
     def gradient(self, w):
         return self.lam * np.sign(w)
-
-    def params(self):
-        return {"lam": self.lam}
 
 
 class ElasticNet(Regularizer):
@@ -96,9 +88,6 @@ class ElasticNet(Regularizer):
 
     def gradient(self, w):
         return self._l1.gradient(w) + self._l2.gradient(w)
-
-    def params(self):
-        return {"l1": self._l1.lam, "l2": self._l2.lam}
 
 
 class MaxNorm(Regularizer):
@@ -121,22 +110,14 @@ class MaxNorm(Regularizer):
             norm = np.sqrt((w * w).sum(axis=0, keepdims=True))
         w *= np.minimum(1.0, self.c / np.maximum(norm, np.finfo(w.dtype).tiny))
 
-    def params(self):
-        return {"c": self.c}
 
-
-REGULARIZERS: dict[str, type[Regularizer]] = {cls.name: cls for cls in (Regularizer, L2, L1, ElasticNet, MaxNorm)}
+REGULARIZERS: Registry[type[Regularizer]] = Registry(
+    "regularizer", entries={cls.name: cls for cls in (Regularizer, L2, L1, ElasticNet, MaxNorm)}
+)
 
 
 def get_regularizer(name: str | Regularizer, **params: Any) -> Regularizer:
     """The regularizer called ``name`` built with ``params`` (a Regularizer passes through)."""
     if isinstance(name, Regularizer):
         return name
-    cls = REGULARIZERS[check_choice("regularizer", name, REGULARIZERS)]
-    try:
-        return cls(**params)
-    except TypeError:
-        import inspect
-
-        allowed = list(inspect.signature(cls).parameters)
-        raise TypeError(f"regularizer {name!r} got {sorted(params)}; it accepts: {', '.join(allowed)}") from None
+    return REGULARIZERS.build(name, **params)

@@ -15,6 +15,7 @@ from typing import Any
 
 from nnlab.core._checks import check_choice, check_int, check_number
 from nnlab.core.optim import Optimizer
+from nnlab.core.registry import Registry
 
 
 class Schedule:
@@ -25,9 +26,6 @@ class Schedule:
     def lr(self, epoch: int, base_lr: float) -> float:
         """The learning rate at ``epoch`` (0, 1, 2, ...) for a starting rate ``base_lr``."""
         return base_lr
-
-    def params(self) -> dict[str, Any]:
-        return {}
 
 
 class StepDecay(Schedule):
@@ -42,9 +40,6 @@ class StepDecay(Schedule):
     def lr(self, epoch, base_lr):
         return base_lr * self.gamma ** (epoch // self.step_size)
 
-    def params(self):
-        return {"step_size": self.step_size, "gamma": self.gamma}
-
 
 class MultiStepDecay(Schedule):
     """lr = base gamma^(number of milestones <= epoch) (torch ``MultiStepLR``): "divide by 10 at epochs 30, 60"."""
@@ -58,9 +53,6 @@ class MultiStepDecay(Schedule):
     def lr(self, epoch, base_lr):
         return base_lr * self.gamma ** sum(m <= epoch for m in self.milestones)
 
-    def params(self):
-        return {"milestones": list(self.milestones), "gamma": self.gamma}
-
 
 class Exponential(Schedule):
     """lr = base gamma^epoch (torch ``ExponentialLR``; CS231n's alpha_0 e^(-kt) with gamma = e^-k)."""
@@ -73,9 +65,6 @@ class Exponential(Schedule):
     def lr(self, epoch, base_lr):
         return base_lr * self.gamma**epoch
 
-    def params(self):
-        return {"gamma": self.gamma}
-
 
 class InverseTime(Schedule):
     """lr = base / (1 + k epoch), the CS231n notes' "1/t decay"."""
@@ -87,9 +76,6 @@ class InverseTime(Schedule):
 
     def lr(self, epoch, base_lr):
         return base_lr / (1.0 + self.k * epoch)
-
-    def params(self):
-        return {"k": self.k}
 
 
 class Cosine(Schedule):
@@ -107,9 +93,6 @@ class Cosine(Schedule):
 
     def lr(self, epoch, base_lr):
         return self.eta_min + (base_lr - self.eta_min) * (1.0 + math.cos(math.pi * epoch / self.T_max)) / 2.0
-
-    def params(self):
-        return {"T_max": self.T_max, "eta_min": self.eta_min}
 
 
 class Warmup(Schedule):
@@ -132,27 +115,16 @@ class Warmup(Schedule):
             return base_lr * (self.start_factor + (1.0 - self.start_factor) * epoch / self.warmup)
         return self.then.lr(epoch - self.warmup, base_lr)
 
-    def params(self):
-        return {"warmup": self.warmup, "start_factor": self.start_factor, "then": self.then.name}
 
-
-SCHEDULES: dict[str, type[Schedule]] = {
-    cls.name: cls for cls in (Schedule, StepDecay, MultiStepDecay, Exponential, InverseTime, Cosine, Warmup)
-}
+SCHEDULES: Registry[type[Schedule]] = Registry(
+    "schedule",
+    entries={cls.name: cls for cls in (Schedule, StepDecay, MultiStepDecay, Exponential, InverseTime, Cosine, Warmup)},
+)
 
 
 def get_schedule(name: str, **params: Any) -> Schedule:
     """The schedule called ``name`` (see ``SCHEDULES``) built with ``params``."""
-    cls = SCHEDULES[check_choice("schedule", name, SCHEDULES)]
-    try:
-        return cls(**params)
-    except TypeError as err:
-        if "unexpected keyword" not in str(err):
-            raise
-        import inspect
-
-        allowed = list(inspect.signature(cls).parameters) or ["none"]
-        raise TypeError(f"schedule {name!r} got {sorted(params)}; it accepts: {', '.join(allowed)}") from None
+    return SCHEDULES.build(name, **params)
 
 
 class Scheduler:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core.optim import OPTIMIZERS, PRESETS
+from nnlab.core.optim import OPTIMIZERS
 from nnlab.core.surfaces import SURFACES, Trajectories, get_surface, run_trajectories
 from nnlab.export import render_frames, size_inches, write_animation
 from nnlab.panels.base import Control, Panel
@@ -33,7 +33,7 @@ NAMES = {
     "adamax": "Adamax",
     "nadam": "NAdam",
 }
-assert set(NAMES) == set(OPTIMIZERS) | set(PRESETS)
+assert set(NAMES) == set(OPTIMIZERS)
 COLORS = dict(zip(NAMES, ["#d62728", "#1f77b4", "#17becf", "#2ca02c", "#9467bd", "#ff7f0e", "#e377c2", "#8c564b",
                           "#bcbd22", "#7f7f7f"]))  # fmt: skip
 

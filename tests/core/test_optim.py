@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nnlab.core.gradcheck import numerical_gradient, rel_error
-from nnlab.core.optim import OPTIMIZERS, PRESETS, clip_grad_norm, clip_grad_value, make_optimizer
+from nnlab.core.optim import OPTIMIZERS, clip_grad_norm, clip_grad_value, make_optimizer
 from nnlab.core.schedules import SCHEDULES, ReduceOnPlateau, Scheduler, get_schedule
 from nnlab.core.surfaces import SURFACES, get_surface, run_trajectories
 
@@ -142,7 +142,7 @@ def test_clip_grad_value_default_threshold_is_five():
         ("sgd", {"form": "cmu"}, "form='cmu'.*torch, lookahead"),
         ("adagrad", {"eps": 0.0}, "eps=0.0"),
         ("adam", {"rho": 0.9}, "it accepts: lr, betas"),
-        ("adamm", {}, "optimizer='adamm'.*sgd, adagrad.*momentum, nesterov"),
+        ("adamm", {}, "optimizer='adamm'.*sgd, momentum, nesterov, adagrad"),
     ],
 )
 def test_bad_hyperparameters_name_the_argument(name, hyper, match):
@@ -188,7 +188,7 @@ def test_schedule_registry_and_bad_input():
 
 
 def test_every_preset_and_optimizer_takes_a_step():
-    for name in [*OPTIMIZERS, *PRESETS]:
+    for name in OPTIMIZERS:
         p = np.ones(3)
         make_optimizer(name, p, lr=0.1).step(np.ones(3))
         assert np.all(p < 1), name
