@@ -40,10 +40,36 @@ def parse_assignment(text: str) -> tuple[str, object]:
         return key, raw
 
 
+def check_output(path: str) -> Path:
+    """The output file, refused in one line when it cannot be written: no folder, a folder, under a file."""
+    out = Path(path)
+    if out.is_dir():
+        raise ValueError(f"-o {path}: that is a folder; give a file name such as {out / 'figure.png'}")
+    parent = out.parent
+    for folder in (parent, *parent.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise ValueError(f"-o {path}: {folder} is a file, not a folder")
+            break
+    if not parent.is_dir():
+        raise ValueError(f"-o {path}: the folder {parent} does not exist; create it first")
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise ValueError(f"-o {path}: no permission to write there")
+    return out
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    width, sep, height = text.lower().partition("x")
+    if not sep or not width.strip().isdigit() or not height.strip().isdigit():
+        raise ValueError(f"--size {text!r}: give WIDTHxHEIGHT in pixels, such as 600x450")
+    return int(width), int(height)
+
+
 def export(args: argparse.Namespace) -> int:
-    from nnlab.export import export_panel
+    from nnlab.export import ANIMATION_FORMATS, export_panel
     from nnlab.panels import get_panel_class
 
+    output = check_output(args.output)
     cls = get_panel_class(args.panel)
     panel = cls()
     if args.preset:
@@ -54,12 +80,12 @@ def export(args: argparse.Namespace) -> int:
         print(f"error: {panel.error}", file=sys.stderr)
         return 2
     options = {}
-    if Path(args.output).suffix.lower() in (".gif", ".mp4", ".html"):
-        options = {"frames": args.frames, "fps": args.fps}
-        if args.size:
-            width, _, height = args.size.partition("x")
-            options["size"] = (int(width), int(height))
-    path = export_panel(panel, args.output, **options)
+    if output.suffix.lower().lstrip(".") in ANIMATION_FORMATS:
+        options = {"frames": args.frames, "fps": args.fps, "size": parse_size(args.size)}
+    try:
+        path = export_panel(panel, output, animate=args.animate, **options)
+    except OSError as err:
+        raise ValueError(f"-o {args.output}: could not write it ({err.strerror or err})") from None
     print(f"wrote {path}" + (f" ({panel.status})" if panel.status else ""))
     return 0
 
@@ -76,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--set", action="append", type=parse_assignment, metavar="KEY=VALUE", help="change the state")
     ex.add_argument("--frames", type=int, default=200, help="animation frames (default 200)")
     ex.add_argument("--fps", type=float, default=20, help="animation frames per second (default 20)")
-    ex.add_argument("--size", help="animation size in pixels, WIDTHxHEIGHT (default 600x450)")
+    ex.add_argument("--size", default="600x450", help="animation size in pixels, WIDTHxHEIGHT (default 600x450)")
+    ex.add_argument("--animate", metavar="KEY", help="the 'play' control to animate (default: the panel's first)")
     args, passthrough = parser.parse_known_args(argv)
 
     if args.command == "export":
@@ -84,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unrecognized arguments: {' '.join(passthrough)}")
         try:
             return export(args)
-        except (ValueError, TypeError, RuntimeError) as err:
+        except (ValueError, TypeError, RuntimeError, OSError) as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
     if not NOTEBOOKS.is_dir():

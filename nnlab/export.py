@@ -178,16 +178,35 @@ def write_animation(frames: Sequence[np.ndarray], path: str | Path, fps: float =
 def size_inches(pixels: tuple[int, int], dpi: float = 100) -> tuple[float, float]:
     """Figure size in inches for a picture of ``pixels`` = (width, height) at ``dpi``."""
     width, height = pixels
-    if width < 100 or height < 100:
-        raise ValueError(f"size={pixels} is too small; give (width, height) of at least 100 x 100 pixels")
     return width / dpi, height / dpi
 
 
-def export_panel(panel: Any, path: str | Path, **options: Any) -> Path:
-    """Save a panel's picture (.png, .svg, .pdf) or animation (.gif, .mp4, .html) by the extension of ``path``."""
+MAX_FRAMES, MAX_FPS, MAX_SIZE = 2000, 120, (3840, 2160)
+
+
+def check_animation_options(path: str | Path, frames: Any, fps: Any, size: Any) -> None:
+    """Refuse, with a message naming the option, what would fail or take unbounded time while encoding."""
+    from nnlab.core._checks import check_int, check_number
+
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if fmt not in ANIMATION_FORMATS:
+        raise ValueError(f"path={str(path)!r}: an animation's extension must be .gif, .mp4 or .html")
+    check_int("frames", frames, low=2, high=MAX_FRAMES)
+    check_number("fps", fps, low=0.0, high=MAX_FPS, low_open=True)
+    try:
+        width, height = (int(v) for v in size)
+    except (TypeError, ValueError):
+        raise TypeError(f"size must be (width, height) in pixels, got {size!r}") from None
+    if not (100 <= width <= MAX_SIZE[0] and 100 <= height <= MAX_SIZE[1]):
+        raise ValueError(f"size={width}x{height} is outside 100x100 to {MAX_SIZE[0]}x{MAX_SIZE[1]} pixels")
+
+
+def export_panel(panel: Any, path: str | Path, animate: str | None = None, **options: Any) -> Path:
+    """Save a panel's picture (.png, .svg, .pdf) or the animation of its 'play' control ``animate`` (.gif, .mp4,
+    .html), by the extension of ``path``."""
     fmt = Path(path).suffix.lower().lstrip(".")
     if fmt in ANIMATION_FORMATS:
-        if not hasattr(panel, "save_animation"):
-            raise ValueError(f"{type(panel).__name__} has no animation; export it as .png, .svg or .pdf")
-        return panel.save_animation(path, **options)
+        return panel.save_animation(path, key=animate, **options)
+    if animate:
+        raise ValueError(f"--animate needs an animation file (.gif, .mp4 or .html), not {Path(path).name!r}")
     return panel.save(path)

@@ -25,10 +25,18 @@ def test_export_writes_a_still_and_an_animation(tmp_path, capsys):
     [
         (
             ["export", "nope", "-o", "x.png"],
-            "panel='nope' is not valid; choose one of: preprocessing, initialization, dropout",
+            "panel='nope' is not valid; choose one of: dropout, initialization, preprocessing, trajectories",
         ),
         (["export", "trajectories", "--set", "surface=moon", "-o", "x.png"], "surface='moon' is not valid"),
         (["export", "initialization", "-o", "x.gif"], "InitializationPanel has no animation"),
+        (["export", "trajectories", "-o", "/no/such/folder/x.png"], "the folder /no/such/folder does not exist"),
+        (["export", "trajectories", "-o", "."], "that is a folder"),
+        (["export", "trajectories", "-o", "README.md/x.png"], "README.md is a file, not a folder"),
+        (["export", "trajectories", "--fps", "0", "-o", "x.gif"], "fps=0.0 is outside the allowed range"),
+        (["export", "trajectories", "--fps", "-3", "-o", "x.gif"], "fps=-3.0 is outside the allowed range"),
+        (["export", "trajectories", "--size", "100000x100000", "-o", "x.gif"], "size=100000x100000 is outside"),
+        (["export", "trajectories", "--size", "big", "-o", "x.gif"], "--size 'big': give WIDTHxHEIGHT"),
+        (["export", "dropout", "--animate", "frame", "-o", "x.gif"], "DropoutPanel has no 'play' control for 'frame'"),
         (["export", "trajectories", "--set", "colour=red", "-o", "x.png"], "has no parameter 'colour'"),
     ],
 )

@@ -17,7 +17,7 @@ layers), dW_ij = sum_n h_ni dz_nj, which is what a histogram needs.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,6 +27,7 @@ from nnlab.core.activations import ACTIVATIONS, get_activation
 from nnlab.core.initializers import plan, unit_draw
 from nnlab.core.layers import BatchNorm
 from nnlab.core.losses import softmax_cross_entropy
+from nnlab.core.model import LayerTrace
 
 INPUTS = {
     "gaussian": "x ~ N(0, 1), as in the lectures",
@@ -58,9 +59,6 @@ class UnitDrawCache:
             self._store.popitem(last=False)
         return unit
 
-    def __contains__(self, key: tuple) -> bool:
-        return key in self._store
-
 
 def _matmul(x: np.ndarray, unit: np.ndarray | None, width: int) -> np.ndarray:
     """x @ U, with U = all ones when ``unit`` is None."""
@@ -77,41 +75,11 @@ def _matmul_t(d: np.ndarray, unit: np.ndarray | None, width_in: int) -> np.ndarr
 
 
 @dataclass
-class LayerStats:
-    """One hidden layer: its activations and pre-activations (N, width) and, after backward, gradients."""
-
-    pre_activation: np.ndarray
-    activation: np.ndarray
-    normalized: np.ndarray | None = None
-    grad_W: np.ndarray | None = None  # sampled entries of dL/dW (1-D)
-    grad_activation: np.ndarray | None = None
-
-    @property
-    def mean(self) -> float:
-        return float(self.activation.mean())
-
-    @property
-    def std(self) -> float:
-        return float(self.activation.std())
-
-    @property
-    def identical_units(self) -> bool:
-        """True when every unit of the layer outputs the same value for each example (broken symmetry fails)."""
-        a = self.activation
-        return bool(a.shape[1] > 1 and np.all(a == a[:, :1]))
-
-
-@dataclass
 class Study:
-    """The layers' statistics, the loss, and the settings that produced them."""
+    """Every hidden layer's trace (the same :class:`~nnlab.core.model.LayerTrace` a network records) and the loss."""
 
-    layers: list[LayerStats]
+    layers: list[LayerTrace]
     loss: float
-    settings: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def means(self) -> np.ndarray:
-        return np.array([layer.mean for layer in self.layers])
 
     @property
     def stds(self) -> np.ndarray:
@@ -151,9 +119,6 @@ def run_study(
     act = get_activation(activation, **(activation_params or {}))
     cache = cache or UnitDrawCache()
     dtype = cache.dtype
-    settings = {"depth": depth, "width": width, "batch": batch, "activation": activation, "init": init,
-                "init_params": dict(init_params or {}), "bias": bias, "batchnorm": batchnorm, "inputs": inputs,
-                "seed": seed}  # fmt: skip
     hidden_plan = plan(init, (width, width), **(init_params or {}))
     out_plan = plan(init, (width, classes), **(init_params or {}))
 
@@ -167,7 +132,7 @@ def run_study(
     labels = gen.integers(0, classes, batch)
     x = x.astype(dtype)
 
-    layers: list[LayerStats] = []
+    layers: list[LayerTrace] = []
     caches = []
     h = x
     for index in range(depth):
@@ -176,15 +141,15 @@ def run_study(
         bn = BatchNorm(width, dtype=dtype) if batchnorm else None
         normalized, bn_cache = bn.forward(z) if bn else (None, None)
         a = act.value(z if bn is None else normalized)
-        layers.append(LayerStats(pre_activation=z, activation=a, normalized=normalized))
+        layers.append(LayerTrace(pre_activation=z, activation=a, normalized=normalized))
         caches.append((h, unit, bn, bn_cache))
         h = a
     out_unit = cache.get(seed, depth, out_plan.kind, (width, classes), out_plan.k)
     scores = out_plan.scale * _matmul(h, out_unit, classes)
     if not np.all(np.isfinite(scores)):  # overflow: a state to show, with no loss and no gradients
-        return Study(layers, float("nan"), settings)
+        return Study(layers, float("nan"))
     loss, dscores = softmax_cross_entropy(scores.astype(np.float64), labels)
-    study = Study(layers, loss, settings)
+    study = Study(layers, loss)
     if not gradients:
         return study
 

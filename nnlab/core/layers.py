@@ -21,6 +21,7 @@ from nnlab.core._checks import (
     check_choice,
     check_int,
     check_number,
+    check_same_shape,
 )
 from nnlab.core.activations import Activation, get_activation
 from nnlab.core.initializers import initialize
@@ -237,6 +238,13 @@ class Dropout(Layer):
         multiplier = self.mask / p if self.mode == "inverted" else self.mask.astype(x.dtype)
         multiplier = multiplier.astype(x.dtype, copy=False)
         return x * multiplier, multiplier
+
+    def apply(self, x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """The training-time output for a given keep-mask (boolean, the shape of ``x``) instead of a drawn one."""
+        x = self._input(x)
+        mask = np.asarray(mask, dtype=bool)
+        check_same_shape("mask", mask, "x", x)
+        return x * (mask / self.keep_prob if self.mode == "inverted" else mask).astype(x.dtype, copy=False)
 
     def backward(self, dout, cache):
         return dout * cache, {}

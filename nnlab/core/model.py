@@ -5,7 +5,8 @@ Architecture: [dropout on the input] - {linear - [batch norm] - activation - [dr
 
 ``forward(X, train, trace=True)`` records, for every hidden layer, its pre-activations,
 activations and dropout mask; ``backward(dscores)`` then adds the gradients with respect
-to those activations and to the weights. The initialization panel draws exactly this trace.
+to those activations and to the weights. The initialization study (``nnlab.core.initstudy``) records
+the same :class:`LayerTrace` for its wide random networks.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 from nnlab.core._checks import as_generator, check_array, check_int, check_number
 from nnlab.core.activations import ACTIVATIONS
 from nnlab.core.layers import ActivationLayer, BatchNorm, Dropout, Layer, Linear
+from nnlab.core.losses import softmax
 from nnlab.core.regularizers import Regularizer
 
 
@@ -71,6 +73,20 @@ class LayerTrace:
     mask: np.ndarray | None = None
     grad_activation: np.ndarray | None = None
     grad_W: np.ndarray | None = None
+
+    @property
+    def mean(self) -> float:
+        return float(self.activation.mean())
+
+    @property
+    def std(self) -> float:
+        return float(self.activation.std())
+
+    @property
+    def identical_units(self) -> bool:
+        """True when every unit outputs the same value for each example (the symmetry was never broken)."""
+        a = self.activation
+        return bool(a.shape[1] > 1 and np.all(a == a[:, :1]))
 
 
 class Network:
@@ -188,6 +204,41 @@ class Network:
             if regularizer.applies_to(name):
                 regularizer.project(value)
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Predicted classes (evaluation mode: no dropout, running batch-norm statistics)."""
-        return self.forward(X, train=False).argmax(axis=1)
+    def forward_with_masks(self, X: Any, masks: list[np.ndarray]) -> np.ndarray:
+        """Training-mode scores with each Dropout layer's keep-mask given (one per Dropout layer, in order)
+        instead of drawn: the sub-network those masks select. Batch norm, if any, uses batch statistics."""
+        X = check_array("X", X, ndim=2)
+        dropouts = [layer for layer in self.layers if isinstance(layer, Dropout)]
+        if len(masks) != len(dropouts):
+            raise ValueError(f"masks has {len(masks)} entries; the network has {len(dropouts)} dropout layers")
+        out, given = X.astype(self.dtype, copy=False), iter(masks)
+        for layer in self.layers:
+            out = layer.apply(out, next(given)) if isinstance(layer, Dropout) else layer.forward(out, True)[0]
+        return out
+
+
+def exact_dropout_ensemble(network: Network, x: Any) -> tuple[np.ndarray, int]:
+    """The dropout ensemble's prediction for the examples ``x``: every sub-network's softmax output weighted by
+    its probability (Srivastava et al. 2014, sec. 7.5), and the number N of droppable units (2^N sub-networks).
+
+    All 2^N keep-masks (N <= 20) run as one batch through :meth:`Network.forward_with_masks`.
+    """
+    x = check_array("x", x, ndim=2)
+    sizes, h = [], x
+    for layer in network.layers:  # the width reaching each Dropout layer
+        if isinstance(layer, Dropout):
+            sizes.append((h.shape[1], layer.keep_prob))
+        h, _ = layer.forward(h, train=False)
+    n = sum(size for size, _ in sizes)
+    if n > 20:
+        raise ValueError(f"{n} droppable units make 2^{n} sub-networks; averaging exactly is limited to 20 units")
+    bits = ((np.arange(2**n)[:, None] >> np.arange(n)) & 1).astype(bool)  # every mask, one per row
+    weight, masks, column = np.ones(len(bits)), [], 0
+    for size, p in sizes:
+        mask = bits[:, column : column + size]
+        weight *= p ** mask.sum(axis=1) * (1 - p) ** (size - mask.sum(axis=1))
+        masks.append(np.repeat(mask, len(x), axis=0))
+        column += size
+    scores = network.forward_with_masks(np.tile(x, (len(bits), 1)), masks)
+    probs = softmax(scores).reshape(len(bits), len(x), -1)
+    return np.einsum("m,mnc->nc", weight, probs), n

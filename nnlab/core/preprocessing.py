@@ -75,7 +75,10 @@ class Standardize(Transformer):
         X = self._input(X)
         self.mean_ = X.mean(axis=0)
         std = X.std(axis=0)
-        self.scale_ = np.where(std > 0, std, 1.0)
+        # A constant column whose value is not exactly representable (4.2, say) has a std of rounding
+        # noise (~1e-14), not 0: treat a std below the rounding bound n * eps * |mean| as zero.
+        rounding = X.shape[0] * np.finfo(X.dtype).eps * np.abs(self.mean_)
+        self.scale_ = np.where(std > rounding, std, 1.0)
         self.n_features_ = X.shape[1:]
         return self
 
@@ -135,7 +138,12 @@ class PCA(Transformer):
             raise ValueError(f"k={self.k} is larger than the data's dimension {d}; choose k from 1 to {d}")
         self.mean_ = X.mean(axis=0)
         Xc = X - self.mean_
-        cov = Xc.T @ Xc / X.shape[0]
+        with np.errstate(over="ignore", invalid="ignore"):
+            cov = Xc.T @ Xc / X.shape[0]
+        if not np.all(np.isfinite(cov)):  # LAPACK would loop for ever on it, holding the interpreter
+            raise ValueError(
+                f"X's covariance overflows (|X| up to {np.abs(X).max():.3g}); scale the data down before PCA"
+            )
         U, S, _ = np.linalg.svd(cov)
         self.eigenvectors_ = U
         self.explained_variance_ = S
@@ -153,6 +161,13 @@ class PCA(Transformer):
     def transform(self, X):
         self._check_fitted()
         return (self._input(X) - self.mean_) @ self.components_ / self._scale()
+
+    def reconstruct(self, X: Any, k: int) -> np.ndarray:
+        """``X`` projected on the top ``k`` eigenvectors and back: Xc U_k U_k^T + mean (the notes' dimensionality
+        reduction, seen in the input space)."""
+        self._check_fitted()
+        U = self.eigenvectors_[:, : check_int("k", k, low=1, high=self.eigenvectors_.shape[1])]
+        return (self._input(X) - self.mean_) @ U @ U.T + self.mean_
 
     def inverse_transform(self, Z):
         self._check_fitted()

@@ -30,22 +30,46 @@ def photo() -> np.ndarray:
     return rgb @ np.array([0.299, 0.587, 0.114])  # ITU-R BT.601 luma
 
 
+def patches(images: Any, n: int, size: int, rng: Any = 0) -> np.ndarray:
+    """``n`` random ``size`` x ``size`` patches, flattened to (n, size * size), of grey ``images``: one image
+    (H, W) or a stack (M, H, W), patch i coming from image i mod M."""
+    images = np.asarray(images, dtype=np.float64)
+    if images.ndim == 2:
+        images = images[None]
+    if images.ndim != 3:
+        raise ValueError(f"images must have shape (H, W) or (M, H, W), got {images.shape}")
+    n = check_int("n", n, low=1)
+    size = check_int("size", size, low=2, high=min(images.shape[1:]))
+    gen = as_generator(rng)
+    which = np.arange(n) % len(images)
+    rows = gen.integers(0, images.shape[1] - size + 1, n)
+    cols = gen.integers(0, images.shape[2] - size + 1, n)
+    offsets = np.arange(size)
+    cut = images[which[:, None, None], rows[:, None, None] + offsets[None, :, None],
+                 cols[:, None, None] + offsets[None, None, :]]  # fmt: skip
+    return cut.reshape(n, size * size)
+
+
 def photo_patches(n: int = 5000, size: int = 8, rng: Any = 0) -> np.ndarray:
     """``n`` random ``size`` x ``size`` patches of the photograph, flattened: shape (n, size * size)."""
-    n = check_int("n", n, low=1)
-    image = photo()
-    size = check_int("size", size, low=2, high=min(image.shape))
-    gen = as_generator(rng)
-    rows = gen.integers(0, image.shape[0] - size + 1, n)
-    cols = gen.integers(0, image.shape[1] - size + 1, n)
-    offsets = np.arange(size)
-    patches = image[rows[:, None, None] + offsets[None, :, None], cols[:, None, None] + offsets[None, None, :]]
-    return patches.reshape(n, size * size)
+    return patches(photo(), n, size, rng)
+
+
+def cifar10_patches(folder: str | Path, n: int = 5000, size: int = 8, rng: Any = 0) -> np.ndarray:
+    """``n`` grey ``size`` x ``size`` patches of the first ``n`` CIFAR-10 training images in [0, 1], one each."""
+    images = load_cifar10(folder)[0][:n]
+    grey = images.astype(np.float64).mean(axis=3) / 255.0
+    return patches(grey, min(n, len(grey)), size, rng)
 
 
 def _load_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    with open(path, "rb") as f:
-        batch = pickle.load(f, encoding="bytes")
+    try:
+        with open(path, "rb") as f:
+            batch = pickle.load(f, encoding="bytes")
+    except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError, IndexError) as err:
+        raise ValueError(
+            f"{path} is not a readable CIFAR-10 python batch (a corrupt or different file: {err})"
+        ) from None
     try:
         data, labels = batch[b"data"], batch[b"labels"]
     except (KeyError, TypeError):

@@ -1,434 +1,412 @@
 """The panel framework: plain-data state -> compute (core) -> picture (viz), with ipywidgets controls.
 
-A panel subclass states only what is particular to it:
+A panel file states only what is particular to it:
 
-- ``defaults``: its whole state as a JSON-serialisable dict;
-- ``controls``: :class:`Control` specs, turned into ipywidgets bound to state keys;
-- ``presets``: named state changes (one button each);
-- ``view_keys``: keys that change only the picture, not the computation;
-- ``compute(state)`` with the core, ``draw(figure, result, state)`` once, and
-  ``update(artists, result, state)`` in place afterwards.
+- ``defaults``: the whole state as a JSON-serialisable dict, and ``controls`` (:class:`Control`) that
+  show and change it; every key's type and range come from its control, or from ``params``
+  (:class:`Param`) for keys without one. Every value entering the state is checked there.
+- ``presets``: named settings; a preset's state is the defaults plus its settings (``preset_keeps``
+  names the few keys that survive a preset on purpose, besides the slides look).
+- the picture: a single-view panel implements :class:`View`'s methods itself; a panel with several
+  views lists them in ``views`` (chosen by its ``view`` key). A view states what its computation reads
+  (``keys``), computes with the core, draws its layout once and updates its artists in place.
 
-Controls change the state, the state drives compute, compute drives the picture;
-nothing flows backwards. Errors from bad settings and numerical trouble (NaN,
-overflow) go to the status line, and the last good picture stays: no traceback
-reaches the notebook. The same panel works headless: tests build it, call ``set`` and
-read ``result``, ``status`` and the rendered ``image()``. Only ipywidgets features
-common to versions 7.8 (which renders in RISE slides) and 8 are used.
+The framework does the rest, the same for every panel: validation, the compute cache (bounded),
+rebuilding the figure only when the layout changes (the view, the look, the figure's width, or
+what :meth:`View.layout` names), the status line for bad values and NaN with the last good picture
+kept, ``save``, ``save_animation`` for panels with a 'play' control, and the widgets
+(``nnlab.panels.widgets``). A panel registers itself by name: ``class MyPanel(Panel, name="mine")``.
 """
 
 from __future__ import annotations
 
-import copy
-import html
 import json
-import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+import pickle
+import time
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-import matplotlib
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-SLIDES_RC = {
-    "font.size": 15,
-    "axes.titlesize": 17,
-    "axes.labelsize": 15,
-    "xtick.labelsize": 13,
-    "ytick.labelsize": 13,
-    "legend.fontsize": 13,
-    "lines.linewidth": 2.6,
-    "lines.markersize": 8,
-    "axes.linewidth": 1.3,
-}
-NOTEBOOK_RC = {"font.size": 10, "axes.titlesize": 11}
-SLIDES_SIZE = (13.33, 7.5)  # 16:9
+from nnlab.panels.cache import BoundedCache
+from nnlab.panels.controls import Control
+from nnlab.panels.figure import PanelFigure
+from nnlab.panels.params import Param
+
+__all__ = ["PANELS", "Control", "Panel", "Param", "View", "CostlySetting"]
+
+PANELS: dict[str, type[Panel]] = {}
+# Settings estimated to take longer than this wait for an explicit "compute anyway".
+CONFIRM_SECONDS = 8.0
+# Computations expected to take longer than this show a busy state first.
+BUSY_SECONDS = 0.2
+# Errors that bad settings or numerical trouble cause; anything else is a bug of ours.
+EXPECTED_ERRORS = (
+    ValueError,
+    TypeError,
+    ArithmeticError,
+    np.linalg.LinAlgError,
+    MemoryError,
+    OSError,
+    pickle.UnpicklingError,
+)
 
 
-@dataclass(frozen=True)
-class Control:
-    """A control bound to the state key ``name``.
-
-    ``kind``: 'int', 'float' and 'log' sliders (a 'log' slider's ``low``/``high`` are values, not
-    exponents), 'number' (a box to type a number in), 'text' (a line of text), 'choice' (a dropdown
-    over ``options``), 'multi' (a multiple selection, stored as a list), 'toggle' (buttons over
-    ``options``), 'bool', 'play' (an animation player over 0..``high`` or the state key named by
-    ``high_key``), or 'button' (each click adds 1 to an integer state key: "draw a new mask").
-    ``continuous=False`` updates on release only, for controls whose update is slow. Controls with
-    a ``group`` are gathered in a collapsible section of that name.
-    """
-
-    name: str
-    label: str
-    kind: str
-    low: float | None = None
-    high: float | None = None
-    step: float | None = None
-    options: tuple[Any, ...] = ()
-    continuous: bool = True
-    group: str = ""
-    high_key: str = ""
-    speed_key: str = ""  # for 'play': the state key holding frames per second
-
-    def to_state(self, value: Any) -> Any:
-        """The widget's value as plain state data."""
-        return list(value) if self.kind == "multi" else value
-
-    def make_widget(self, value: Any) -> Any:
-        import ipywidgets as w
-
-        common = {"description": self.label, "style": {"description_width": "initial"}}
-        if self.kind in ("int", "float", "log"):
-            common["continuous_update"] = self.continuous
-        if self.kind == "int":
-            lo, hi = int(self.low), int(self.high)
-            return w.IntSlider(value=int(min(max(value, lo), hi)), min=lo, max=hi, step=int(self.step or 1), **common)
-        if self.kind == "float":
-            lo, hi = float(self.low), float(self.high)
-            step = self.step or (hi - lo) / 100
-            return w.FloatSlider(value=float(min(max(value, lo), hi)), min=lo, max=hi, step=step, **common)
-        if self.kind == "log":
-            lo, hi = np.log10(self.low), np.log10(self.high)
-            clipped = float(min(max(value, self.low), self.high))
-            return w.FloatLogSlider(value=clipped, base=10, min=lo, max=hi, step=self.step or 0.05,
-                                    readout_format=".3g", **common)  # fmt: skip
-        if self.kind == "number":
-            return w.FloatText(value=float(value), **common)
-        if self.kind == "text":
-            return w.Text(value=str(value), continuous_update=False, **common)
-        if self.kind == "choice":
-            return w.Dropdown(options=list(self.options), value=value, **common)
-        if self.kind == "multi":
-            return w.SelectMultiple(options=list(self.options), value=tuple(value), rows=min(len(self.options), 6),
-                                    **common)  # fmt: skip
-        if self.kind == "button":
-            return w.Button(description=self.label, layout=w.Layout(width="auto"))
-        if self.kind == "play":
-            return w.Play(value=int(value), min=0, max=int(self.high or 0), step=1, interval=50, description=self.label)
-        if self.kind == "toggle":
-            return w.ToggleButtons(options=list(self.options), value=value, **common)
-        if self.kind == "bool":
-            return w.Checkbox(value=bool(value), indent=False, **common)
-        raise ValueError(f"kind={self.kind!r} is not valid; choose int, float, log, number, text, choice, multi, "
-                         "toggle, bool, play or button")  # fmt: skip
-
-    def play_interval(self, state: dict[str, Any]) -> int:
-        """Milliseconds between frames of a 'play' control, from the state key ``speed_key``."""
-        return max(10, round(1000 / state[self.speed_key])) if self.speed_key else 50
+class CostlySetting(ValueError):
+    """A setting whose estimated time is far beyond interactive; it waits for ``compute_anyway()``."""
 
 
-def _with_high(control: Control, state: dict[str, Any]) -> Control:
-    """The control with its upper bound taken from the state key ``control.high_key``."""
-    from dataclasses import replace
+class View:
+    """One picture of a panel: what it computes, how it lays out its figure once, how it updates in place."""
 
-    return replace(control, high=state[control.high_key])
-
-
-class Panel:
-    """Base class of every panel; see the module docstring for what a subclass provides."""
-
-    title: ClassVar[str] = ""
-    description: ClassVar[str] = ""
-    defaults: ClassVar[dict[str, Any]] = {}
-    controls: ClassVar[tuple[Control, ...]] = ()
-    presets: ClassVar[dict[str, dict[str, Any]]] = {}
-    view_keys: ClassVar[frozenset[str]] = frozenset()
-    figsize: ClassVar[tuple[float, float]] = (11.0, 5.5)
-
-    def __init__(self, **state: Any) -> None:
-        self._state: dict[str, Any] = copy.deepcopy({**self.defaults, "slides": False})
-        self._check_keys(state)
-        self._state.update(copy.deepcopy(state))
-        self.result: Any = None
-        self.artists: Any = None
-        self.status = ""
-        self.error: str | None = None
-        self._computed_for: dict[str, Any] | None = None
-        self._widgets: dict[str, Any] = {}
-        self._status_widget: Any = None
-        self._live_canvas = False
-        self._background: Any = None
-        self._live: Any = None
-        self._needs_full_draw = True
-        self._syncing = False
-        self.figure = Figure(figsize=self._figsize())
-        FigureCanvasAgg(self.figure)
-        self._refresh(rebuild=True)
-
-    # --- state -------------------------------------------------------------------------------
-    @property
-    def state(self) -> dict[str, Any]:
-        """A copy of the whole state: JSON-serialisable, and enough to rebuild the picture."""
-        return copy.deepcopy(self._state)
-
-    def set(self, **changes: Any) -> None:
-        """Change state keys and update the picture; bad values show in :attr:`status`, not as exceptions."""
-        self._check_keys(changes)
-        self._state.update(copy.deepcopy(changes))
-        self._sync_widgets(changes)
-        self._refresh(rebuild="slides" in changes)
-
-    def apply_preset(self, name: str) -> None:
-        """Apply the named preset (see ``presets``)."""
-        if name not in self.presets:
-            raise ValueError(f"preset={name!r} is not valid; choose one of: {', '.join(self.presets)}")
-        self.set(**self.presets[name])
-
-    def to_json(self) -> str:
-        return json.dumps(self._state, sort_keys=True)
-
-    def _check_keys(self, changes: dict[str, Any]) -> None:
-        unknown = sorted(set(changes) - set(self.defaults) - {"slides"})
-        if unknown:
-            raise ValueError(
-                f"{type(self).__name__} has no parameter {', '.join(map(repr, unknown))}; "
-                f"its parameters are: {', '.join([*self.defaults, 'slides'])}"
-            )
-
-    # --- what a subclass provides -------------------------------------------------------------
-    def check(self, state: dict[str, Any]) -> None:
-        """Raise ValueError for settings that cannot be computed (shown in the status line)."""
+    #: the state keys the computation reads; None: every key but the panel's ``view_keys`` and the look
+    keys: ClassVar[tuple[str, ...] | None] = None
 
     def compute(self, state: dict[str, Any]) -> Any:
+        """The numbers behind the picture, from the core."""
         raise NotImplementedError
 
     def draw(self, figure: Figure, result: Any, state: dict[str, Any]) -> Any:
+        """Lay out the figure and create the artists (with viz functions); returns them. Data comes in ``update``."""
         raise NotImplementedError
 
     def update(self, artists: Any, result: Any, state: dict[str, Any]) -> None:
-        """Update the artists in place; by default, draw again from scratch."""
-        self.figure.clear()
-        self.artists = self.draw(self.figure, result, state)
+        """Set the artists' data in place. Never draws from scratch."""
+        raise NotImplementedError
+
+    def layout(self, state: dict[str, Any]) -> Any:
+        """A JSON-able value naming what, besides the view and the look, needs a new layout (a surface, say)."""
+        return None
+
+    def dynamic(self, artists: Any) -> list[Any]:
+        """Artists that change on every update; a live canvas then blits only them. None: full draws."""
+        return []
 
     def describe(self, result: Any, state: dict[str, Any]) -> str:
         """A status message about a good result (divergence, say); empty when there is nothing to say."""
         return ""
 
+    def estimate(self, state: dict[str, Any]) -> float | None:
+        """Seconds the computation is expected to take on this machine, when that can be told in advance."""
+        return None
+
+
+class Panel(View):
+    """Base class of every panel; see the module docstring for what a subclass provides."""
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    defaults: ClassVar[dict[str, Any]] = {}
+    controls: ClassVar[tuple[Control, ...]] = ()
+    params: ClassVar[dict[str, Param]] = {}
+    presets: ClassVar[dict[str, dict[str, Any]]] = {}
+    preset_keeps: ClassVar[frozenset[str]] = frozenset()
+    views: ClassVar[dict[str, View]] = {}
+    view_keys: ClassVar[frozenset[str]] = frozenset()
+    figsize: ClassVar[tuple[float, float]] = (10.0, 5.0)
+    cache_bytes: ClassVar[int] = 256 * 2**20
+
+    def __init_subclass__(cls, name: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if name:
+            cls.name = name
+            PANELS[name] = cls
+
+    # --- declarations (class methods, so that a panel can derive them from a registry at run time) --------
+    @classmethod
+    def state_defaults(cls) -> dict[str, Any]:
+        """The whole default state, the slides look included."""
+        return {**cls.defaults, "slides": False}
+
+    @classmethod
+    def state_controls(cls) -> tuple[Control, ...]:
+        return cls.controls
+
+    @classmethod
+    def state_params(cls) -> dict[str, Param]:
+        """Every state key's :class:`Param`: from its first control, or from ``params``."""
+        specs: dict[str, Param] = {"slides": Param("bool")}
+        for control in cls.state_controls():
+            specs.setdefault(control.name, control.param())
+        specs.update(cls.params)
+        missing = sorted(set(cls.state_defaults()) - set(specs))
+        if missing:
+            raise TypeError(f"{cls.__name__} declares no control or Param for {', '.join(missing)}")
+        return specs
+
+    # --- construction ---------------------------------------------------------------------------
+    def __init__(self, **state: Any) -> None:
+        self._params = self.state_params()
+        self._controls = self.state_controls()
+        self._check_keys(state)
+        self._state: dict[str, Any] = self._validated(self.state_defaults(), self.state_defaults())
+        self._fig = PanelFigure(self.figsize, lambda: self._dynamic())
+        self._results = BoundedCache(self.cache_bytes)
+        self._layout: str | None = None
+        self._pending: dict[str, Any] | None = None  # a costly change waiting for compute_anyway()
+        self.result: Any = None
+        self.artists: Any = None
+        self.status = ""
+        self.error: str | None = None
+        self.ui: Any = None  # the widgets, once shown
+        self._render(self._state)
+        if state:
+            self.set(**state)
+
+    # --- state ----------------------------------------------------------------------------------
+    @property
+    def state(self) -> dict[str, Any]:
+        """A copy of the whole state: JSON-serialisable, and enough to rebuild the picture."""
+        return json.loads(json.dumps(self._state))
+
+    @property
+    def figure(self) -> Figure:
+        return self._fig.figure
+
+    def set(self, **changes: Any) -> None:
+        """Change state keys and update the picture. Bad values go to :attr:`status`; the state stays as it was."""
+        self._check_keys(changes)
+        self._change({**self._state, **changes}, changed=set(changes))
+
+    def apply_preset(self, name: str) -> None:
+        """Apply the named preset: the defaults, plus the preset's settings, plus the keys that survive a preset."""
+        if name not in self.presets:
+            raise ValueError(f"preset={name!r} is not valid; choose one of: {', '.join(self.presets)}")
+        keep = {k: self._state[k] for k in self.preset_keeps | {"slides"}}
+        self._change({**self.state_defaults(), **keep, **self.presets[name]}, changed=set(self._state))
+
+    def compute_anyway(self) -> None:
+        """Apply the costly setting that is waiting (see :class:`CostlySetting`)."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self._change(pending, changed=set(pending), confirmed=True)
+
+    def to_json(self) -> str:
+        return json.dumps(self._state, sort_keys=True)
+
+    def _check_keys(self, changes: dict[str, Any]) -> None:
+        unknown = sorted(set(changes) - set(self._params))
+        if unknown:
+            raise ValueError(
+                f"{type(self).__name__} has no parameter {', '.join(map(repr, unknown))}; "
+                f"its parameters are: {', '.join(self._params)}"
+            )
+
+    def _validated(self, state: dict[str, Any], changed: Any) -> dict[str, Any]:
+        """``state`` with every changed key normalised by its Param, then the cross-key checks."""
+        out = dict(state)
+        for key in changed:
+            out[key] = self._params[key].normalize(key, state[key])
+        for control in self._controls:
+            if control.high_key and out[control.name] > out[control.high_key]:
+                raise ValueError(
+                    f"{control.name}={out[control.name]} is beyond {control.high_key}={out[control.high_key]}; "
+                    f"it must be from 0 to {out[control.high_key]}"
+                )
+        self.check(out)
+        return out
+
+    # --- what a subclass may add ------------------------------------------------------------------
+    def follow(self, changes: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+        """Changes that follow from ``changes`` (a new surface moves the start point, say); none by default."""
+        return changes
+
+    def check(self, state: dict[str, Any]) -> None:
+        """Raise ValueError for a combination of settings that cannot be computed (shown in the status line)."""
+
+    def shows_control(self, control: Control, state: dict[str, Any]) -> bool:
+        """Whether ``control`` matters in ``state`` (by default: in the current view); others are hidden."""
+        return control.shown_in(state.get("view"))
+
     def connect(self, canvas: Any) -> None:
         """Connect mouse events of the live canvas (``canvas.mpl_connect``); nothing by default."""
 
-    def dynamic_artists(self) -> list[Any]:
-        """Artists that change on every update. When a panel names them, a live canvas redraws only these
-        over a saved background (blitting: a few ms instead of a full draw of ticks and text); everything
-        else must then change only when the figure is rebuilt. None by default: full draws."""
-        return []
+    # --- the cycle --------------------------------------------------------------------------------
+    def _view(self, state: dict[str, Any]) -> View:
+        return self.views[state["view"]] if self.views else self
 
-    def compute_key(self, state: dict[str, Any]) -> dict[str, Any]:
-        """What the computation depends on: by default the state without the view keys. A new key recomputes."""
-        return {k: v for k, v in state.items() if k not in self.view_keys and k != "slides"}
+    def compute_key(self, state: dict[str, Any]) -> str:
+        """What the computation depends on, as a string: a new key recomputes."""
+        view = self._view(state)
+        if view.keys is None:
+            keys = [k for k in state if k not in self.view_keys and k != "slides"]
+        else:
+            keys = list(view.keys)
+        return json.dumps([state["view"] if self.views else None, {k: state[k] for k in keys}], sort_keys=True)
 
-    # --- the cycle ----------------------------------------------------------------------------
-    def _refresh(self, rebuild: bool = False) -> None:
-        state = self.state
+    def _compute(self, view: View, state: dict[str, Any]) -> Any:
+        estimate = view.estimate(state)
+        if self.ui is not None and (estimate is None or estimate > BUSY_SECONDS):
+            self.ui.busy(f"computing{f' (about {estimate:.0f} s)' if estimate and estimate >= 1 else ''}...")
+        start = time.perf_counter()
+        result = view.compute(state)
+        self.last_compute_seconds = time.perf_counter() - start
+        return result
+
+    def _render(self, state: dict[str, Any], confirmed: bool = False) -> None:
+        """Compute (or take from the cache) and show ``state``; raises on any failure."""
+        view = self._view(state)
+        key = self.compute_key(state)
+        if key not in self._results and not confirmed:
+            estimate = view.estimate(state)
+            if estimate is not None and estimate > CONFIRM_SECONDS:
+                raise CostlySetting(
+                    f"this setting would take about {estimate:.0f} s to compute; "
+                    "press 'compute anyway' (or call compute_anyway()) to go on"
+                )
+        with quiet_numerics():
+            result = self._results.get(key, lambda: self._compute(view, state))
+            self._fig.slides = state["slides"]
+            layout = json.dumps([state.get("view"), state["slides"], view.layout(state), self._fig.size()])
+            with self._fig.style():
+                if layout != self._layout or self.artists is None:
+                    self._layout = None
+                    self._fig.clear()
+                    self.artists = view.draw(self.figure, result, state)
+                    self._layout = layout
+                view.update(self.artists, result, state)
+        self.result = result
+        self.status = view.describe(result, state)
+
+    def _change(self, new_state: dict[str, Any], changed: set[str], confirmed: bool = False) -> None:
+        """Validate, render and keep ``new_state``; on any failure, show why and keep the last good state."""
+        before = self._state
         try:
-            self.check(state)
-            needed = self.compute_key(state)
-            with np.errstate(all="ignore"):  # overflow and NaN are states to show, not warnings to print
-                if self.result is None or needed != self._computed_for:
-                    result = self.compute(state)
-                    self._computed_for = needed
-                else:
-                    result = self.result
-                with self._style():
-                    if rebuild or self.artists is None:
-                        self.figure.clear()
-                        self.figure.set_size_inches(*self._figsize(), forward=self._live_canvas)
-                        self.artists = self.draw(self.figure, result, state)
-                        self._needs_full_draw = True
-                    else:
-                        artists = self.artists
-                        self.update(artists, result, state)
-                        self._needs_full_draw |= self.artists is not artists  # update chose to rebuild
-                self.result = result
-                self.error = None
-                self.status = self.describe(result, state)
-        except (ValueError, TypeError, ArithmeticError, np.linalg.LinAlgError, MemoryError) as err:
-            self.error = self.status = str(err)
-        except Exception as err:  # a bug of ours: say so in the panel rather than with a traceback
-            self.error = self.status = f"internal error ({type(err).__name__}: {err}); please report it"
-            self._last_traceback = traceback.format_exc()
-        self._show()
+            follow = self.follow({k: new_state[k] for k in changed}, before)
+            new_state = {**new_state, **follow}
+            candidate = self._validated(new_state, changed | set(follow))
+            self._render(candidate, confirmed=confirmed)
+            self._state, self.error = candidate, None
+        except Exception as err:  # noqa: BLE001 - every failure becomes a message, never a traceback
+            if isinstance(err, CostlySetting):
+                self._pending = new_state
+            message = self._message(err)
+            self.error = self.status = message + self._recover()
+        if self.ui is not None:
+            self.ui.sync(before, self._state)
+        self._fig.show()
 
-    def _figsize(self) -> tuple[float, float]:
-        return SLIDES_SIZE if self._state.get("slides") else self.figsize
-
-    @contextmanager
-    def _style(self) -> Iterator[None]:
-        with matplotlib.rc_context(SLIDES_RC if self._state.get("slides") else NOTEBOOK_RC):
-            yield
-
-    def _show(self) -> None:
-        if self._status_widget is not None:
-            self._status_widget.value = self._status_html()
-        if not self._live_canvas:
-            return
-        canvas = self.figure.canvas
-        dynamic = self.dynamic_artists()
-        with self._style():
-            if not dynamic or self._needs_full_draw or self._background is None:
-                for artist in dynamic:
-                    artist.set_animated(True)
-                canvas.draw()  # the draw_event hook saves the background and adds the dynamic artists
-                self._needs_full_draw = False
-            else:
-                canvas.restore_region(self._background)
-                for artist in dynamic:
-                    artist.set_animated(True)  # artists made anew by update (a legend, say) too
-                    self.figure.draw_artist(artist)
-                canvas.blit(self.figure.bbox)
-
-    def attach(self, canvas: Any) -> None:
-        """Make ``canvas`` (the ipympl widget, or any Agg canvas) this panel's live canvas."""
-        self._live = canvas
-        self.figure.set_canvas(canvas)
-        self._live_canvas = True
-        self._needs_full_draw = True
-
-        def on_full_draw(event: Any) -> None:
-            # After any full draw (ours, or one the browser asked for): keep the static picture, add the rest.
-            dynamic = [a for a in self.dynamic_artists() if a.get_animated()]
-            if dynamic:
-                self._background = canvas.copy_from_bbox(self.figure.bbox)
-                for artist in dynamic:
-                    self.figure.draw_artist(artist)
-
-        canvas.mpl_connect("draw_event", on_full_draw)
-        self.connect(canvas)
-        self._show()
-
-    @contextmanager
-    def _everything_drawn(self) -> Iterator[None]:
-        """Draw the dynamic artists in ordinary draws too (for pictures saved or rendered off screen)."""
-        dynamic = [a for a in self.dynamic_artists() if a.get_animated()]
-        for artist in dynamic:
-            artist.set_animated(False)
+    def _recover(self) -> str:
+        """After a failed change: the last good state's picture, drawn again if the failure broke the figure.
+        Returns what to add to the message when even that fails."""
         try:
-            yield
-        finally:
-            for artist in dynamic:
-                artist.set_animated(True)
+            self._render(self._state, confirmed=True)
+            return ""
+        except Exception as err:  # noqa: BLE001
+            self._layout, self.artists = None, None
+            self._fig.clear()
+            self.figure.text(0.5, 0.5, "this picture could not be drawn; see the message below", ha="center")
+            return f" (and the last picture failed too: {self._message(err)})"
 
-    def _status_html(self) -> str:
-        if self.error:
-            return f"<span style='color:#b00020'>&#9888; {html.escape(self.error)}</span>"
-        if self.status:
-            return f"<span style='color:#8a5a00'>{html.escape(self.status)}</span>"
-        return "<span style='color:#777'>ready</span>"
+    @staticmethod
+    def _message(err: BaseException) -> str:
+        if isinstance(err, FileNotFoundError):
+            return f"not found: {err.filename or err}"
+        if isinstance(err, PermissionError):
+            return f"no permission to read {err.filename or err}"
+        if isinstance(err, MemoryError):
+            return "not enough memory for this setting; choose smaller sizes"
+        if isinstance(err, EXPECTED_ERRORS):
+            return str(err) or type(err).__name__
+        return f"internal error ({type(err).__name__}: {err}); please report it"
 
-    # --- output -------------------------------------------------------------------------------
+    def _dynamic(self) -> list[Any]:
+        if self.artists is None or self.error is not None and self.result is None:
+            return []
+        return self._view(self._state).dynamic(self.artists)
+
+    # --- output -----------------------------------------------------------------------------------
     def image(self) -> np.ndarray:
         """The current picture as an RGBA array (rendered with Agg)."""
-        target = FigureCanvasAgg(self.figure) if self._live_canvas else self.figure.canvas
-        with self._style(), self._everything_drawn():
-            target.draw()
-        image = np.asarray(target.buffer_rgba()).copy()
-        if self._live_canvas:
-            self.figure.set_canvas(self._live)
-        return image
+        return self._fig.image()
 
     def save(self, path: str | Path, dpi: int | None = None) -> Path:
         """Write the current picture as PNG, SVG or PDF (by the file's extension)."""
-        path = Path(path)
-        fmt = path.suffix.lower().lstrip(".")
-        if fmt not in ("png", "svg", "pdf"):
-            raise ValueError(f"path={str(path)!r}: the extension must be .png, .svg or .pdf")
-        with self._style(), self._everything_drawn():
-            self.figure.savefig(path, format=fmt, dpi=dpi or (200 if self._state.get("slides") else 120))
-        return path
+        return self._fig.save(path, dpi)
 
-    # --- widgets ------------------------------------------------------------------------------
+    def animation_control(self, key: str | None = None) -> Control:
+        """The 'play' control that animates ``key`` (the first one when None)."""
+        players = [c for c in self._controls if c.kind == "play" and (key is None or c.name == key)]
+        if not players:
+            what = f"no 'play' control for {key!r}" if key else "no animation ('play' control)"
+            raise ValueError(f"{type(self).__name__} has {what}; export it as .png, .svg or .pdf")
+        return players[0]
+
+    def save_animation(
+        self,
+        path: str | Path,
+        frames: int = 200,
+        fps: float = 20,
+        size: tuple[int, int] = (600, 450),
+        key: str | None = None,
+    ) -> Path:
+        """Write the animation of a 'play' control (its key stepped over its range) as GIF, MP4 or HTML."""
+        from nnlab.export import check_animation_options, size_inches, write_animation
+
+        check_animation_options(path, frames, fps, size)
+        control = self.animation_control(key)
+        if self.error:
+            raise ValueError(f"the panel shows an error, so there is nothing to animate: {self.error}")
+        clip = type(self)(**self._state)
+        clip._fig.figsize = size_inches(size)
+        clip._layout = None
+        clip._render(clip._state, confirmed=True)
+        high = clip._state[control.high_key] if control.high_key else int(control.high or 0)
+        values = np.linspace(0, high, frames).round().astype(int)
+        view = clip._view(clip._state)
+
+        def set_frame(i: int) -> None:
+            state = {**clip._state, control.name: int(values[i])}
+            with quiet_numerics():
+                view.update(clip.artists, clip.result, state)
+
+        images = list(clip._fig.frames(set_frame, frames))
+        return write_animation(images, path, fps, title=self.title)
+
+    # --- widgets ------------------------------------------------------------------------------------
+    def attach(self, canvas: Any) -> None:
+        """Draw on ``canvas`` (an ipympl widget, or any Agg canvas) from now on, as the live figure."""
+        self._fig.attach(canvas)
+        self.connect(canvas)
+        self._fig.show()
+
     def widget(self) -> Any:
         """Controls, preset buttons, the live figure (ipympl) and the status line, in one box."""
-        import ipywidgets as w
-        from ipympl.backend_nbagg import Canvas, FigureManager
+        from nnlab.panels.widgets import PanelWidgets
 
-        if not self._live_canvas:
-            canvas = Canvas(self.figure)
-            # ipympl 0.10 keeps a bare base64 PNG in _data_url while its frontend uses the value as an
-            # image src; a figure drawn before the browser initialises the widget (ours are) then breaks
-            # the view ("drawImage ... broken", a 0 x 0 canvas). Not syncing it makes the browser ask for
-            # the picture once it is ready.
-            canvas.syncing_data_url = False
-            canvas.header_visible = False
-            canvas.footer_visible = False
-            canvas.resizable = False
-            FigureManager(canvas, 0)
-            self.attach(canvas)
-        rows, groups = [], {}
-        for control in self.controls:
-            value = self._state[control.name]
-            widget = (control if not control.high_key else _with_high(control, self._state)).make_widget(value)
-            if control.kind == "play":
-                widget.interval = control.play_interval(self._state)
-            if control.kind == "button":  # a button has no value to keep in step with the state
-                widget.on_click(lambda _b, name=control.name: self._guarded(self.set, **{name: self._state[name] + 1}))
-            else:
-                widget.observe(self._on_widget(control), names="value")
-                self._widgets[control.name] = widget
-            (groups.setdefault(control.group, []) if control.group else rows).append(widget)
-        buttons = []
-        for name in self.presets:
-            button = w.Button(description=name, layout=w.Layout(width="auto"))
-            button.on_click(lambda _b, name=name: self._guarded(self.apply_preset, name))
-            buttons.append(button)
-        self._status_widget = w.HTML(self._status_html())
-        header = w.HTML(f"<b>{html.escape(self.title)}</b> {self.description}")
-        grid = w.Box(rows, layout=w.Layout(display="flex", flex_flow="row wrap"))
-        parts = [header, grid]
-        if groups:  # one collapsed section with a tab per group keeps the figure in view
-            tabs = w.Tab(children=[w.VBox(ws) for ws in groups.values()])
-            for i, title in enumerate(groups):
-                tabs.set_title(i, title)
-            section = w.Accordion(children=[tabs])
-            section.set_title(0, "hyperparameters")
-            section.selected_index = None
-            parts.append(section)
-        if buttons:
-            parts.append(w.Box(buttons, layout=w.Layout(display="flex", flex_flow="row wrap")))
-        parts += [self.figure.canvas, self._status_widget]
-        return w.VBox(parts)
-
-    def _on_widget(self, control: Control):
-        def handler(change: dict[str, Any]) -> None:
-            if not self._syncing:
-                self._guarded(self.set, **{control.name: control.to_state(change["new"])})
-
-        return handler
-
-    def _guarded(self, fn, *args: Any, **kwargs: Any) -> None:
-        try:
-            fn(*args, **kwargs)
-        except Exception as err:  # never a traceback in the notebook
-            self.error = self.status = str(err)
-            self._show()
-
-    def _sync_widgets(self, changes: dict[str, Any]) -> None:
-        self._syncing = True
-        try:
-            for control in self.controls:
-                widget = self._widgets.get(control.name)
-                if widget is None or control.kind == "button":
-                    continue
-                if control.high_key in changes:
-                    widget.max = int(self._state[control.high_key])
-                if control.speed_key in changes:
-                    widget.interval = control.play_interval(self._state)
-                if control.name in changes:
-                    value = changes[control.name]
-                    value = tuple(value) if control.kind == "multi" else value
-                    if widget.value != value:
-                        try:
-                            widget.value = value
-                        except Exception:  # a value the widget cannot show (outside a slider's range, say)
-                            pass
-        finally:
-            self._syncing = False
+        if self.ui is None:
+            self.ui = PanelWidgets(self)
+        return self.ui.box
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
         display(self.widget())
+
+    def guarded(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Call ``fn``; an exception becomes the status message (for callbacks of widgets and mouse events)."""
+        try:
+            fn(*args, **kwargs)
+        except Exception as err:  # noqa: BLE001 - never a traceback in the notebook
+            self.error = self.status = self._message(err)
+            if self.ui is not None:
+                self.ui.sync(self._state, self._state)
+
+
+class quiet_numerics:
+    """Overflow, NaN and library warnings are states the panel shows, not messages printed in the notebook."""
+
+    def __enter__(self) -> None:
+        self._errstate = np.errstate(all="ignore")
+        self._errstate.__enter__()
+        self._warnings = warnings.catch_warnings()
+        self._warnings.__enter__()
+        warnings.simplefilter("ignore")
+
+    def __exit__(self, *exc: Any) -> None:
+        self._warnings.__exit__(*exc)
+        self._errstate.__exit__(*exc)

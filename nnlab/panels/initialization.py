@@ -38,7 +38,7 @@ VIEWS = ("activations", "pre-activations", "gradients dL/da", "gradients dL/dW")
 EECS498 = {"depth": 6, "width": 4096, "batch": 16, "bias": 0.0, "batchnorm": False, "inputs": "gaussian"}
 
 
-class InitializationPanel(Panel):
+class InitializationPanel(Panel, name="initialization"):
     title = "Weight initialization"
     description = (
         "How each layer's activations and gradients look when the weights start out too small, too large, or right."
@@ -97,7 +97,8 @@ class InitializationPanel(Panel):
         },  # fmt: skip
         "zero init: symmetry": {**EECS498, "activation": "tanh", "init": "zeros", "bias": 0.01},
     }
-    figsize = (11.0, 5.8)
+    preset_keeps = frozenset({"view"})  # compare presets in the view being looked at
+    figsize = (10.0, 5.4)
 
     def __init__(self, **state: Any) -> None:
         self.cache = UnitDrawCache(max_bytes=int(MEMORY_BUDGET))
@@ -110,8 +111,16 @@ class InitializationPanel(Panel):
                 f"{state['depth']} layers of width {state['width']} need {need / 1e9:.1f} GB of weights; "
                 f"the panel keeps at most {MEMORY_BUDGET / 1e9:.1f} GB: use fewer layers or a smaller width"
             )
-        if state["depth"] > MAX_DEPTH:
-            raise ValueError(f"depth={state['depth']} is more than the {MAX_DEPTH} layers the picture shows")
+
+    def shows_control(self, control, state):
+        """The scale slider only for initializers that have a scale."""
+        return control.name != "scale" or state["init"] in SCALE_PARAM
+
+    def estimate(self, state):
+        """Seconds: the matrix products (about 15 GFLOP/s here) and the weights not yet drawn (about 10 ns each)."""
+        weights = state["depth"] * state["width"] ** 2
+        passes = 3 if state["view"].startswith("gradients") else 1
+        return 2 * weights * state["batch"] * passes / 1.5e10 + weights * 1e-8
 
     def init_params(self, state: dict[str, Any]) -> dict[str, Any]:
         param = SCALE_PARAM.get(state["init"])
@@ -119,7 +128,7 @@ class InitializationPanel(Panel):
 
     def compute_key(self, state):
         # The backward pass runs only while a gradient view is shown.
-        return {**super().compute_key(state), "gradients": state["view"].startswith("gradients")}
+        return super().compute_key(state) + str(state["view"].startswith("gradients"))
 
     def compute(self, state):
         return run_study(
@@ -141,9 +150,7 @@ class InitializationPanel(Panel):
         # Histograms on the left, a column of per-layer notes, the mean/std strip on the right.
         ridge = draw_ridgeline(figure.add_axes((0.03, 0.11, 0.55, 0.80)), MAX_DEPTH, note_x=1.01)
         strip = draw_stats_strip(figure.add_axes((0.83, 0.11, 0.15, 0.76)))
-        artists = (ridge, strip)
-        self.update(artists, result, state)
-        return artists
+        return ridge, strip
 
     def update(self, artists, result: Study, state):
         ridge, strip = artists
@@ -194,8 +201,6 @@ class InitializationPanel(Panel):
 
     def describe(self, result: Study, state):
         messages = []
-        if state["init"] not in SCALE_PARAM:
-            messages.append(f"(the scale slider does not apply to {state['init']})")
         stds = result.stds
         if not np.all(np.isfinite(stds)) or not np.isfinite(result.loss):
             bad = int(np.argmax(~np.isfinite(stds))) + 1 if not np.all(np.isfinite(stds)) else len(stds)

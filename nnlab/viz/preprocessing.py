@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -77,3 +78,81 @@ def mosaic(images: np.ndarray, cols: int, pad: int = 1, normalize: str = "each")
         r, c = divmod(k, cols)
         grid[pad + r * (h + pad) : pad + r * (h + pad) + h, pad + c * (w + pad) : pad + c * (w + pad) + w] = scaled[k]
     return grid
+
+
+PATCH_PANELS = ("eigenvectors", "originals", "reconstruction", "explained", "pca_white", "zca_white")
+
+
+def draw_patch_gallery(figure: Any) -> dict[str, Any]:
+    """Six panels: top eigenvectors, patches, their reconstruction, variance explained, PCA and ZCA whitening."""
+    grid = figure.add_gridspec(2, 3, hspace=0.35, wspace=0.25, left=0.04, right=0.98, top=0.92, bottom=0.08)
+    axes = dict(zip(PATCH_PANELS, [figure.add_subplot(grid[i // 3, i % 3]) for i in range(6)]))
+    images = {}
+    for name in PATCH_PANELS:
+        if name != "explained":
+            axes[name].set_axis_off()
+            images[name] = axes[name].imshow(np.zeros((2, 2)), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax = axes["explained"]
+    (curve,) = ax.plot([], [], "-", color="C0")
+    (marker,) = ax.plot([], [], "o", color="C3")
+    ax.set_xlabel("components k")
+    ax.set_title("variance explained", fontsize="medium")
+    ax.set_ylim(0, 1.02)
+    return {"axes": axes, "images": images, "curve": curve, "marker": marker}
+
+
+def update_patch_gallery(art: dict[str, Any], result: dict[str, Any], shown: int, patch: int) -> None:
+    images, axes = art["images"], art["axes"]
+    images["eigenvectors"].set_data(mosaic(result["eigenvectors"], 4))
+    both = np.concatenate([result["originals"], result["reconstruction"]])
+    tiles = mosaic(both, shown // 2, normalize="global")  # one grey scale for patches and reconstructions
+    half = tiles.shape[0] // 2
+    images["originals"].set_data(tiles[: half + 1])
+    images["reconstruction"].set_data(tiles[half:])
+    images["pca_white"].set_data(mosaic(result["pca_white"], shown // 2))
+    images["zca_white"].set_data(mosaic(result["zca_white"], shown // 2))
+    for name, image in images.items():
+        h, w = image.get_array().shape
+        image.set_extent((-0.5, w - 0.5, h - 0.5, -0.5))
+        axes[name].set_xlim(-0.5, w - 0.5)
+        axes[name].set_ylim(h - 0.5, -0.5)
+    k, explained = result["k"], result["explained"]
+    art["curve"].set_data(np.arange(1, len(explained) + 1), explained)
+    art["marker"].set_data([k], [explained[k - 1]])
+    axes["explained"].set_xlim(0, len(explained) + 1)
+    axes["eigenvectors"].set_title("top 16 eigenvectors", fontsize="medium")
+    axes["originals"].set_title(f"{shown} patches ({patch}x{patch})", fontsize="medium")
+    axes["reconstruction"].set_title(f"from the top {k} components (error {result['error']:.1e})", fontsize="medium")
+    axes["pca_white"].set_title("PCA-whitened (in the eigenbasis)", fontsize="medium")
+    axes["zca_white"].set_title("ZCA-whitened (rotated back)", fontsize="medium")
+
+
+def draw_sensitivity(figure: Any) -> dict[str, Any]:
+    """Raw and normalized data side by side, each with a boundary and the boundary after a small weight change."""
+    parts = {}
+    for ax, name in zip(figure.subplots(1, 2), ("raw", "normalized")):
+        s0 = ax.scatter([], [], s=7, color="C0", alpha=0.6)
+        s1 = ax.scatter([], [], s=7, color="C1", alpha=0.6)
+        (line,) = ax.plot([], [], "-", color="k", lw=1.5, label="boundary")
+        (line2,) = ax.plot([], [], "--", color="C3", lw=1.5, label="weights changed")
+        ax.axhline(0, color="0.8", lw=0.7, zorder=0)
+        ax.axvline(0, color="0.8", lw=0.7, zorder=0)
+        parts[name] = (ax, s0, s1, line, line2)
+    parts["raw"][0].legend(loc="lower left", fontsize="small")
+    return parts
+
+
+def update_sensitivity(parts: dict[str, Any], result: dict[str, Any]) -> None:
+    for name, (ax, s0, s1, line, line2) in parts.items():
+        part = result[name]
+        X, y = part["X"], part["y"]
+        s0.set_offsets(X[y == 0])
+        s1.set_offsets(X[y == 1])
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        pad = 0.15 * (hi - lo)
+        xs = np.array([lo[0] - pad[0], hi[0] + pad[0]])
+        for artist, w in ((line, part["w"]), (line2, part["w2"])):
+            artist.set_data(xs, -(w[0] * xs + part["b"]) / w[1])
+        ax.set_xlim(xs)
+        ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
+        ax.set_title(f"{name}: {part['flipped']:.0%} of the points change class", fontsize="medium")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -43,22 +44,41 @@ def use_log_scale(loss_ax: Axes) -> None:
     plain_log_labels(loss_ax.yaxis)
 
 
+# Colours in the registry's order (the lectures' order); optimizers registered later take the next ones.
+PALETTE = ["#d62728", "#1f77b4", "#17becf", "#2ca02c", "#9467bd", "#ff7f0e", "#e377c2", "#8c564b", "#bcbd22",
+           "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d",
+           "#31a354"]  # fmt: skip
+
+
+def optimizer_colors() -> dict[str, str]:
+    """A colour per registered optimizer: its class's ``color``, or the palette's by registry position."""
+    from matplotlib import colormaps
+
+    from nnlab.core.optim import OPTIMIZERS
+
+    colors = {}
+    for i, (name, cls) in enumerate(OPTIMIZERS.items()):
+        extra = colormaps["tab20b"](i % 20)
+        colors[name] = cls.color or (PALETTE[i] if i < len(PALETTE) else extra)
+    return colors
+
+
 @dataclass
 class PathArtists:
     paths: list[Line2D]
     heads: list[Line2D]
     losses: list[Line2D]
     start: Line2D
-    surface: str = ""
-    optimizers: list[str] | None = None
 
     @property
     def animated(self) -> list[Line2D]:
         return [*self.paths, *self.heads, *self.losses]
 
 
-def draw_paths(ax: Axes, loss_ax: Axes, labels: list[str], colors: list[str]) -> PathArtists:
+def draw_paths(ax: Axes, loss_ax: Axes, surface: Surface, labels: list[str], colors: list[Any]) -> PathArtists:
     """One path line, one head marker and one loss line per optimizer; data comes with :func:`update_paths`."""
+    if surface.log_levels or surface.minima:
+        use_log_scale(loss_ax)
     paths, heads, losses = [], [], []
     for label, color in zip(labels, colors):
         (path,) = ax.plot([], [], "-", color=color, lw=1.8, label=label, zorder=6)
@@ -76,22 +96,55 @@ def draw_paths(ax: Axes, loss_ax: Axes, labels: list[str], colors: list[str]) ->
 
 
 def update_paths(
-    art: PathArtists, positions: np.ndarray, losses: np.ndarray, upto: int, diverged_at: np.ndarray
+    art: PathArtists,
+    positions: np.ndarray,
+    losses: np.ndarray,
+    upto: int,
+    diverged_at: np.ndarray,
+    labels: list[str] | None = None,
 ) -> None:
     """Show every path up to step ``upto``, and a diverged one only up to the step before it diverged.
 
-    ``positions`` is (K, T, 2), ``losses`` (K, T), ``diverged_at`` (K,) with -1 for "never".
+    ``positions`` is (K, T, 2), ``losses`` (K, T), ``diverged_at`` (K,) with -1 for "never"; ``labels``
+    renames the legend entries (to say where a path diverged, say).
     """
+    if art.losses[0].axes.get_yscale() == "log":
+        losses = np.where(losses > 0, losses, np.nan)
     steps = np.arange(positions.shape[1])
     for k, (path, head, loss) in enumerate(zip(art.paths, art.heads, art.losses)):
         end = upto if diverged_at[k] < 0 else min(upto, int(diverged_at[k]) - 1)
         xy = positions[k, : end + 1]
-        last = end
-        path.set_data(xy[: last + 1, 0], xy[: last + 1, 1])
-        if last >= 0:
-            head.set_data(xy[last : last + 1, 0], xy[last : last + 1, 1])
-        else:
-            head.set_data([], [])
+        path.set_data(xy[:, 0], xy[:, 1])
+        head.set_data(xy[end:, 0] if end >= 0 else [], xy[end:, 1] if end >= 0 else [])
         shown = losses[k, : end + 1]
         finite = np.isfinite(shown)
         loss.set_data(steps[: end + 1][finite], shown[finite])
+    if labels is not None:
+        for path, label in zip(art.paths, labels):
+            path.set_label(label)
+        ax = art.paths[0].axes
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False, borderaxespad=0)
+
+
+def update_loss_axis(art: PathArtists, surface: Surface, losses: np.ndarray, steps: int) -> None:
+    """Loss limits: the surface's range where it is unbounded below, else the runs' range, capped at 10x the start
+    so that a diverging run leaves through the top instead of squashing the others."""
+    loss_ax = art.losses[0].axes
+    log = loss_ax.get_yscale() == "log"
+    if log:
+        losses = np.where(losses > 0, losses, np.nan)
+    loss_ax.set_xlim(0, steps)
+    finite = losses[np.isfinite(losses)]
+    if not surface.minima:
+        _, _, Z = surface.grid(60)
+        loss_ax.set_ylim(float(Z.min()) * 1.1, float(Z.max()) * 1.1)
+    elif finite.size:
+        lo, hi = float(finite.min()), float(finite.max())
+        start = losses[:, 0][np.isfinite(losses[:, 0])]
+        if start.size:
+            hi = min(hi, 10 * float(start.max()))
+        if log:
+            loss_ax.set_ylim(max(lo, 1e-12) / 2, max(hi, 1e-12) * 2)
+        else:
+            pad = 0.05 * (hi - lo) if hi > lo else 1.0
+            loss_ax.set_ylim(lo - pad, hi + pad)

@@ -73,7 +73,8 @@ def test_dropout_reduces_overfitting_on_a_small_set(panel):
 def test_keep_prob_outside_zero_one_is_a_clear_message(panel, p):
     panel.set(view="masks", keep_prob=0.5)
     panel.set(keep_prob=p)
-    assert panel.error.startswith(f"keep_prob={p!r}: the probability of keeping a unit must be in (0, 1]")
+    assert panel.error == f"keep_prob={p!r} is not valid: keep_prob must be a number from 0.05 to 1"
+    assert panel.state["keep_prob"] == 0.5
     panel.set(keep_prob=0.5)
     assert panel.error is None
 

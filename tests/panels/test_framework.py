@@ -41,7 +41,8 @@ class LinePanel(Panel):
 
     def draw(self, figure, result, state):
         ax = figure.add_subplot()
-        (line,) = ax.plot(*result, color=state["color"])
+        (line,) = ax.plot([], [])
+        ax.set_xlim(0, 1)
         ax.set_ylim(-3, 21)
         return line
 
@@ -81,8 +82,10 @@ def test_bad_settings_show_in_the_status_and_keep_the_last_picture():
     picture = panel.image()
     panel.set(p=-1)
     assert panel.error == "p=-1 must be at least 0" and panel.status == panel.error
-    assert panel.state["p"] == -1  # the user's choice is kept, the picture is not replaced
+    assert panel.state["p"] == 2  # a panel never keeps a state it cannot draw: the last good one stays
     np.testing.assert_array_equal(panel.image(), picture)
+    panel.set(p=9)  # outside the control's range: refused at the door
+    assert panel.error == "p=9 is not valid: p must be an integer from -3 to 5" and panel.state["p"] == 2
     panel.set(p=2)
     assert panel.error is None
 
@@ -100,7 +103,9 @@ def test_describe_reports_in_the_status():
 
 
 def test_unknown_parameters_are_refused_with_the_list():
-    with pytest.raises(ValueError, match="LinePanel has no parameter 'b'; its parameters are: a, p, color, label"):
+    with pytest.raises(
+        ValueError, match="LinePanel has no parameter 'b'; its parameters are: slides, a, p, color, label"
+    ):
         LinePanel(b=1)
     with pytest.raises(ValueError, match="preset='square'.*cube"):
         LinePanel().apply_preset("square")
@@ -129,22 +134,27 @@ def test_widgets_drive_the_state_and_errors_reach_the_status_line():
     pytest.importorskip("ipympl")
     panel = LinePanel()
     box = panel.widget()
-    controls = panel._widgets
+    controls = {key: members[0][1] for key, members in panel.ui.widgets.items()}
     assert set(controls) == {"a", "p", "color", "label"}
-    assert type(panel.figure.canvas).__name__ == "Canvas"  # the ipympl widget
+    from ipympl.backend_nbagg import Canvas
+
+    assert isinstance(panel.figure.canvas, Canvas)  # the ipympl widget
     controls["a"].value = 4.0
     assert panel.state["a"] == 4.0 and panel.artists.get_ydata()[-1] == pytest.approx(4.0)
     controls["p"].value = -2
-    assert "p=-2 must be at least 0" in panel._status_widget.value
-    preset_button = box.children[2].children[0]
+    assert "p=-2 must be at least 0" in panel.ui.status.value
+    preset_button = next(b for row in box.children[2:] for b in getattr(row, "children", ())
+                         if getattr(b, "description", "") == "cube")  # fmt: skip
     preset_button.click()
     assert panel.state["p"] == 3 and controls["p"].value == 3  # widgets follow state changes
-    assert panel.error is None and "ready" in panel._status_widget.value
+    assert panel.error is None and "ready" in panel.ui.status.value
 
 
 def test_controls_use_continuous_update_as_declared():
     pytest.importorskip("ipywidgets")
-    slow = Control("n", "n", "int", 1, 10, continuous=False).make_widget(3)
-    fast = Control("x", "x", "log", 1e-3, 1.0).make_widget(0.01)
+    from nnlab.panels.widgets import make_widget
+
+    slow = make_widget(Control("n", "n", "int", 1, 10, continuous=False), 3)
+    fast = make_widget(Control("x", "x", "log", 1e-3, 1.0), 0.01)
     assert slow.continuous_update is False and fast.continuous_update is True
     assert fast.value == pytest.approx(0.01)

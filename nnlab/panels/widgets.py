@@ -1,0 +1,258 @@
+"""A panel's widgets: its controls, preset buttons, live figure and status line, kept in step with its state.
+
+The state is changed by people, not by echoes. When the kernel sets a slider (a preset, say), the
+browser may snap the value to the slider's grid (0.18 on a log slider becomes 0.1778) and send it
+back, sometimes after the next preset has been applied. A value arriving within half a grid step of
+one the kernel pushed in the last few seconds is such an echo and is ignored, so the state keeps the
+exact value; log sliders show that exact value in a box beside them (where it can also be typed).
+
+Only ipywidgets features common to versions 7.8 (which renders in RISE slides) and 8 are used.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import time
+from typing import TYPE_CHECKING, Any
+
+from nnlab.panels.controls import Control
+
+if TYPE_CHECKING:
+    from nnlab.panels.base import Panel
+
+ECHO_SECONDS = 5.0
+SPINNER = (
+    "<style>@keyframes nnlab-spin{to{transform:rotate(360deg)}}</style>"
+    "<span style='display:inline-block;width:0.85em;height:0.85em;margin-right:0.4em;vertical-align:-0.1em;"
+    "border:2px solid #bbb;border-top-color:#1f77b4;border-radius:50%;animation:nnlab-spin 0.8s linear infinite'>"
+    "</span>"
+)
+# Stops keys pressed in a panel's controls from reaching the page (RISE would change slides), and reports the
+# panel's width (and the window's height) so that the figure can fit its output area or slide.
+PROBE_JS = """
+function render({ model, el }) {
+  el.style.height = "0px";
+  const root = el.closest(".nnlab-panel") || el.parentElement;
+  const report = () => {
+    const width = Math.round(root.getBoundingClientRect().width), height = window.innerHeight;
+    if (width > 0 && (width !== model.get("width") || height !== model.get("height"))) {
+      model.set("width", width); model.set("height", height); model.save_changes();
+    }
+  };
+  const observer = new ResizeObserver(report);
+  observer.observe(root);
+  report();
+  const keys = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "];
+  const stop = (event) => { if (keys.includes(event.key)) event.stopPropagation(); };
+  root.addEventListener("keydown", stop);
+  return () => { observer.disconnect(); root.removeEventListener("keydown", stop); };
+}
+export default { render };
+"""
+
+
+def _probe() -> Any:
+    try:
+        import anywidget
+        import traitlets
+    except ImportError:  # the figure keeps its own width
+        return None
+
+    class Probe(anywidget.AnyWidget):
+        _esm = PROBE_JS
+        width = traitlets.Int(0).tag(sync=True)
+        height = traitlets.Int(0).tag(sync=True)
+
+    return Probe()
+
+
+def make_widget(control: Control, value: Any, high: float | None = None) -> Any:
+    """The ipywidget of ``control`` showing ``value`` (``high``: the upper bound of a 'play' control)."""
+    import ipywidgets as w
+
+    common = {"description": control.label, "style": {"description_width": "initial"}}
+    if control.kind in ("int", "float", "log"):
+        common["continuous_update"] = control.continuous
+    if control.kind == "int":
+        return w.IntSlider(value=value, min=int(control.low), max=int(control.high), step=int(control.step or 1),
+                           **common)  # fmt: skip
+    if control.kind == "float":
+        step = control.step or (control.high - control.low) / 100
+        return w.FloatSlider(value=value, min=control.low, max=control.high, step=step, **common)
+    if control.kind == "log":
+        return w.FloatLogSlider(value=value, base=10, min=math.log10(control.low), max=math.log10(control.high),
+                                step=control.step or 0.05, readout=False, **common)  # fmt: skip
+    if control.kind == "number":
+        return w.FloatText(value=value, layout=w.Layout(width="11em"), **common)
+    if control.kind == "text":
+        return w.Text(value=value, continuous_update=False, **common)
+    if control.kind == "choice":
+        return w.Dropdown(options=list(control.options), value=value, **common)
+    if control.kind == "multi":
+        return w.SelectMultiple(options=list(control.options), value=tuple(value), rows=min(len(control.options), 6),
+                                **{**common, "description": f"{control.label} (Ctrl+click: several)"})  # fmt: skip
+    if control.kind == "button":
+        return w.Button(description=control.label, layout=w.Layout(width="auto"))
+    if control.kind == "play":
+        return w.Play(value=value, min=0, max=int(high or 0), step=1, interval=50, description=control.label)
+    if control.kind == "toggle":
+        return w.ToggleButtons(options=list(control.options), value=value, **common)
+    return w.Checkbox(value=value, indent=False, **common)
+
+
+class PanelWidgets:
+    """The widgets of one panel; built once by :meth:`Panel.widget`."""
+
+    def __init__(self, panel: Panel) -> None:
+        import ipywidgets as w
+
+        from nnlab.panels.figure import live_canvas
+
+        self.panel = panel
+        self.widgets: dict[str, list[tuple[Control, Any]]] = {}  # state key -> its widgets
+        self.boxes: list[tuple[Control, Any]] = []  # what to show or hide per view
+        self.pushed: dict[int, list[tuple[Any, float]]] = {}  # id(widget) -> values the kernel set recently
+        self._syncing = False
+        state = panel._state
+
+        rows, groups = [], {}
+        for control in panel._controls:
+            box = self._build(control, state)
+            self.boxes.append((control, box))
+            (groups.setdefault(control.group, []) if control.group else rows).append(box)
+        self.status = w.HTML(self._status_html())
+        self.anyway = w.Button(description="compute anyway", button_style="warning", layout=w.Layout(display="none"))
+        self.anyway.on_click(lambda _b: panel.guarded(panel.compute_anyway))
+        parts = [w.HTML(f"<b>{html.escape(panel.title)}</b> {html.escape(panel.description)}")]
+        parts.append(w.Box(rows, layout=w.Layout(display="flex", flex_flow="row wrap")))
+        self.group_boxes = {}
+        for title, members in groups.items():  # one row per group, with its title, hidden when none of it applies
+            label = w.HTML(f"<b>{html.escape(title)}</b>", layout=w.Layout(width="7em"))
+            self.group_boxes[title] = row = w.HBox([label, *members], layout=w.Layout(flex_flow="row wrap"))
+            parts.append(row)
+        if panel.presets:
+            buttons = []
+            for name in panel.presets:
+                button = w.Button(description=name, layout=w.Layout(width="auto"), tooltip=f"preset: {name}")
+                button.on_click(lambda _b, name=name: panel.guarded(panel.apply_preset, name))
+                buttons.append(button)
+            parts.append(w.Box(buttons, layout=w.Layout(display="flex", flex_flow="row wrap")))
+        self.probe = _probe()
+        if self.probe is not None:
+            self.probe.observe(self._on_resize, names=["width", "height"])
+            parts.append(self.probe)
+        self.canvas = live_canvas(panel.figure)
+        panel.attach(self.canvas)
+        parts += [self.canvas, w.HBox([self.status, self.anyway])]
+        self.box = w.VBox(parts)
+        self.box.add_class("nnlab-panel")
+        self._show_relevant(state)
+
+    # --- building ------------------------------------------------------------------------------------
+    def _build(self, control: Control, state: dict[str, Any]) -> Any:
+        import ipywidgets as w
+
+        panel = self.panel
+        high = state[control.high_key] if control.high_key else control.high
+        widget = make_widget(control, state[control.name], high)
+        if control.kind == "play" and control.speed_key:
+            widget.interval = self._interval(control, state)
+        if control.kind == "button":  # a counter: each click adds 1
+            widget.on_click(lambda _b, key=control.name: panel.guarded(panel.set, **{key: panel._state[key] + 1}))
+            return widget
+        members = [widget]
+        if control.kind == "log":  # the exact value, beside the slider's snapped one
+            exact = w.FloatText(value=state[control.name], layout=w.Layout(width="7em"))
+            members.append(exact)
+        for member in members:
+            self._remember(member, member.value)
+            member.observe(self._on_change(control, member), names="value")
+            self.widgets.setdefault(control.name, []).append((control, member))
+        return widget if len(members) == 1 else w.HBox(members)
+
+    @staticmethod
+    def _interval(control: Control, state: dict[str, Any]) -> int:
+        return max(10, round(1000 / state[control.speed_key]))
+
+    # --- browser -> state ----------------------------------------------------------------------------------
+    def _on_change(self, control: Control, widget: Any):
+        def handler(change: dict[str, Any]) -> None:
+            if self._syncing:
+                return
+            value = list(change["new"]) if control.kind == "multi" else change["new"]
+            if self._is_echo(control, widget, value) or value == self.panel._state[control.name]:
+                return
+            self.panel.guarded(self.panel.set, **{control.name: value})
+
+        return handler
+
+    def _remember(self, widget: Any, value: Any) -> None:
+        now = time.monotonic()
+        recent = [(v, t) for v, t in self.pushed.get(id(widget), []) if now - t < ECHO_SECONDS]
+        self.pushed[id(widget)] = [*recent[-7:], (value, now)]
+
+    def _is_echo(self, control: Control, widget: Any, value: Any) -> bool:
+        """A value the kernel pushed recently, or the browser's snap of one to the slider's grid."""
+        now = time.monotonic()
+        recent = [v for v, t in self.pushed.get(id(widget), []) if now - t < ECHO_SECONDS]
+        if control.kind in ("int", "float", "log") and type(widget).__name__ != "FloatText":
+
+            def position(v: float) -> float:
+                return math.log10(v) if control.kind == "log" and v > 0 else float(v)
+
+            half_step = 0.51 * float(widget.step or 1)
+            return any(abs(position(value) - position(p)) <= half_step for p in recent)
+        return False
+
+    def _on_resize(self, change: dict[str, Any]) -> None:
+        fig = self.panel._fig
+        width, height = self.probe.width, self.probe.height
+        if width <= 0 or (fig.width_px and abs(width - fig.width_px) < 8 and height == fig.height_px):
+            return
+        fig.width_px, fig.height_px = width - 6, int(height * 0.78) if height else None
+        self.panel.guarded(self.panel._change, dict(self.panel._state), set())
+
+    # --- state -> browser ----------------------------------------------------------------------------------
+    def sync(self, before: dict[str, Any], after: dict[str, Any]) -> None:
+        """Show ``after`` in every widget that differs from it, and the status line; never raises."""
+        self._syncing = True
+        try:
+            for key, members in self.widgets.items():
+                for control, widget in members:
+                    try:
+                        if control.high_key and widget.max != after[control.high_key]:
+                            widget.max = after[control.high_key]
+                        if control.speed_key:
+                            widget.interval = self._interval(control, after)
+                        value = tuple(after[key]) if control.kind == "multi" else after[key]
+                        if widget.value != value:
+                            self._remember(widget, value)
+                            widget.value = value
+                    except Exception:  # noqa: BLE001 - a widget that cannot show a value keeps its own
+                        pass
+            self._show_relevant(after)
+        finally:
+            self._syncing = False
+        self.status.value = self._status_html()
+        self.anyway.layout.display = "" if self.panel._pending is not None else "none"
+
+    def _show_relevant(self, state: dict[str, Any]) -> None:
+        for control, box in self.boxes:
+            shown = self.panel.shows_control(control, state)
+            box.layout.display = "" if shown else "none"
+        for title, row in self.group_boxes.items():
+            members = [c for c, _ in self.boxes if c.group == title]
+            shown = any(self.panel.shows_control(c, state) for c in members)
+            row.layout.display = "" if shown else "none"
+
+    def busy(self, message: str) -> None:
+        self.status.value = f"<span style='color:#1f4e79'>{SPINNER}{html.escape(message)}</span>"
+
+    def _status_html(self) -> str:
+        panel = self.panel
+        if panel.error:
+            return f"<span style='color:#b00020'>&#9888; {html.escape(panel.error)}</span>"
+        if panel.status:
+            return f"<span style='color:#8a5a00'>{html.escape(panel.status)}</span>"
+        return "<span style='color:#777'>ready</span>"
