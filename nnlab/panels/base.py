@@ -349,8 +349,6 @@ class Panel(View):
 
         check_animation_options(path, frames, fps, size)
         control = self.animation_control(key)
-        if self.error:
-            raise ValueError(f"the panel shows an error, so there is nothing to animate: {self.error}")
         clip = type(self)(**self._state)
         clip._fig.figsize = size_inches(size)
         clip._layout = None

@@ -35,6 +35,9 @@ SCALE_PARAM = {
 INITS = [name for name in INITIALIZERS if name not in ("xavier", "glorot", "he", "kaiming")]
 VIEWS = ("activations", "pre-activations", "gradients dL/da", "gradients dL/dW")
 
+# The unit weight draws, shared by every initialization panel of the kernel (bounded by MEMORY_BUDGET).
+UNITS = UnitDrawCache(max_bytes=int(MEMORY_BUDGET))
+
 EECS498 = {"depth": 6, "width": 4096, "batch": 16, "bias": 0.0, "batchnorm": False, "inputs": "gaussian"}
 
 
@@ -59,7 +62,7 @@ class InitializationPanel(Panel, name="initialization"):
     view_keys = frozenset({"view"})
     controls = (
         Control("depth", "layers", "int", 1, MAX_DEPTH, continuous=False),
-        Control("width", "width", "choice", options=(16, 64, 256, 1024, 2048, 4096)),
+        Control("width", "width", "choice", options=(16, 64, 256, 500, 1024, 2048, 4096)),
         Control("batch", "batch", "choice", options=(2, 4, 16, 64, 256, 1000)),
         Control("activation", "activation", "choice", options=tuple(a for a in ACTIVATIONS if a != "swish")),
         Control("init", "initializer", "choice", options=tuple(INITS)),
@@ -100,10 +103,6 @@ class InitializationPanel(Panel, name="initialization"):
     preset_keeps = frozenset({"view"})  # compare presets in the view being looked at
     figsize = (10.0, 5.4)
 
-    def __init__(self, **state: Any) -> None:
-        self.cache = UnitDrawCache(max_bytes=int(MEMORY_BUDGET))
-        super().__init__(**state)
-
     def check(self, state):
         need = state["depth"] * state["width"] ** 2 * 4
         if need > MEMORY_BUDGET:
@@ -142,7 +141,7 @@ class InitializationPanel(Panel, name="initialization"):
             batchnorm=state["batchnorm"],
             inputs=state["inputs"],
             seed=state["seed"],
-            cache=self.cache,
+            cache=UNITS,
             gradients=state["view"].startswith("gradients"),
         )
 

@@ -123,5 +123,5 @@ def test_too_much_memory_is_refused_in_the_status_and_the_picture_stays():
     small = InitializationPanel(width=64)
     picture = small.image()
     small.set(width=16384, depth=10)
-    assert small.error == "width=16384 is not valid: width must be one of: 16, 64, 256, 1024, 2048, 4096"
+    assert small.error == "width=16384 is not valid: width must be one of: 16, 64, 256, 500, 1024, 2048, 4096"
     np.testing.assert_array_equal(small.image(), picture)
