@@ -29,6 +29,24 @@ def lab_command(notebooks: Path, extra: list[str]) -> list[str]:
     return cmd + extra
 
 
+def copy_notebooks(source: Path, target: Path, refresh: bool = False) -> list[Path]:
+    """Copy the lecture notebooks into ``target`` (a working copy: autosave never writes into the originals).
+
+    A notebook already there is kept (a student's edits are never overwritten) unless ``refresh``.
+    Returns the notebooks copied.
+    """
+    import shutil
+
+    target.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for notebook in sorted(source.glob("*.ipynb")):
+        dest = target / notebook.name
+        if refresh or not dest.exists():
+            shutil.copyfile(notebook, dest)
+            copied.append(dest)
+    return copied
+
+
 def parse_assignment(text: str) -> tuple[str, object]:
     """``key=value`` with a JSON value, or the raw string when it is not JSON."""
     key, sep, raw = text.partition("=")
@@ -94,7 +112,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nnlab", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("lab", help="start JupyterLab on the lecture notebooks (other options go to jupyter lab)")
+    lab = sub.add_parser(
+        "lab", help="start JupyterLab on a working copy of the lecture notebooks (other options go to jupyter lab)"
+    )
+    lab.add_argument("--dir", default="nnlab-notebooks", help="the working copy's folder (default ./nnlab-notebooks)")
+    lab.add_argument("--refresh", action="store_true", help="copy the notebooks again, replacing edited copies")
     ex = sub.add_parser("export", help="render a panel to PNG, SVG, PDF, GIF, MP4 or HTML")
     ex.add_argument("panel", help="initialization, trajectories, ...")
     ex.add_argument("-o", "--output", required=True, help="the file to write; its extension picks the format")
@@ -118,7 +140,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no notebooks folder at {NOTEBOOKS}; install nnlab from a clone with 'pip install -e .[lab]'")
     if importlib.util.find_spec("jupyterlab") is None:
         parser.error("JupyterLab is not installed; install it with: pip install -e '.[lab]'")
-    cmd = lab_command(NOTEBOOKS, passthrough)
+    work = Path(args.dir).resolve()
+    copied = copy_notebooks(NOTEBOOKS, work, refresh=args.refresh)
+    print(f"nnlab: working copy of the notebooks in {work} ({len(copied)} copied)")
+    cmd = lab_command(work, passthrough)
     os.execv(cmd[0], cmd)
     return 0
 

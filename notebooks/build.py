@@ -100,9 +100,10 @@ layer's histogram; the strip on the right follows each layer's mean and standard
 
 The panel is drawn from `nnlab.core`; the numbers are there for you to check."""),
     ("code", """from nnlab.core.initstudy import run_study
+from nnlab.panels.initialization import UNITS  # the weight draws the panel already made
 
 study = run_study(depth=6, width=4096, batch=16, activation="tanh", init="normal", init_params={"std": 0.01},
-                  gradients=False, cache=panel.cache)
+                  gradients=False, cache=UNITS)
 print("per-layer std:", study.stds.round(2))"""),
 ]
 

@@ -36,6 +36,18 @@ def test_ci_runs_the_readme_test_command_verbatim():
     assert tests in (ROOT / ".ci" / "run").read_text().splitlines()
 
 
+def test_lab_works_on_a_copy_that_keeps_a_students_edits(tmp_path):
+    from nnlab.__main__ import copy_notebooks
+
+    work = tmp_path / "work"
+    first = copy_notebooks(NOTEBOOKS, work)
+    assert {p.name for p in first} == {p.name for p in NOTEBOOKS.glob("*.ipynb")}
+    (work / "00_index.ipynb").write_text("edited")
+    assert copy_notebooks(NOTEBOOKS, work) == [] and (work / "00_index.ipynb").read_text() == "edited"
+    copy_notebooks(NOTEBOOKS, work, refresh=True)
+    assert (work / "00_index.ipynb").read_bytes() == (NOTEBOOKS / "00_index.ipynb").read_bytes()
+
+
 def test_lab_command_opens_the_notebooks_folder():
     cmd = lab_command(NOTEBOOKS, ["--no-browser"])
     assert cmd[1:3] == ["-m", "jupyterlab"]  # the interpreter's own JupyterLab, whatever PATH says

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import check_choice, check_number
+from nnlab.core._checks import check_array, check_choice, check_number
 from nnlab.core.registry import Registry
 
 _erf = np.frompyfunc(math.erf, 1, 1)
@@ -49,7 +49,8 @@ class Activation:
         raise NotImplementedError
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
-        return self.value(x)
+        """f(x), computed in floating point (integer input becomes float64: sigmoid(2) is 0.88, not 0)."""
+        return self.value(check_array("x", x, finite=False))
 
     def params(self) -> dict[str, float]:
         """Hyperparameters of this activation (for display and serialisation)."""

@@ -95,7 +95,10 @@ class Plan:
     k: int | None = None
 
     def draw(self, shape: Shape, rng: np.random.Generator | int = 0, dtype: Any = np.float64) -> np.ndarray:
-        """The weights: ``scale * unit_draw(kind, shape, rng)``."""
+        """The weights: ``scale * unit_draw(kind, shape, rng)``, in the floating-point ``dtype``."""
+        if np.dtype(dtype).kind != "f":
+            raise TypeError(f"dtype={np.dtype(dtype).name} is not valid: weights need a floating-point dtype "
+                            "(float32 or float64)")  # fmt: skip
         unit = unit_draw(self.kind, shape, rng, k=self.k)
         return (self.scale * unit).astype(dtype, copy=False)
 

@@ -46,7 +46,7 @@ def log_softmax(scores: np.ndarray) -> np.ndarray:
 
 def softmax(scores: np.ndarray) -> np.ndarray:
     """Softmax along the last axis."""
-    return np.exp(log_softmax(scores))
+    return np.exp(log_softmax(check_array("scores", scores, finite=False)))
 
 
 def softmax_cross_entropy(scores: Any, y: Any) -> LossResult:

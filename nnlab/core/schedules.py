@@ -133,6 +133,8 @@ class Scheduler:
     def __init__(self, optimizer: Optimizer, schedule: Schedule) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"optimizer must be an nnlab Optimizer, got {type(optimizer).__name__}")
+        if not isinstance(schedule, Schedule):
+            raise TypeError(f"schedule must be a Schedule (get_schedule('step', ...)), got {schedule!r}")
         self.optimizer = optimizer
         self.schedule = schedule
         self.base_lr = optimizer.lr

@@ -181,9 +181,19 @@ class Trainer:
         grads = [g if r is None else g + r for g, r in zip(grads, reg_grads)]
         return data_loss + penalty, grads
 
+    @property
+    def regression(self) -> bool:
+        """True for the losses that have no accuracy (l2, l1): they are judged by minus their loss."""
+        return self.config.loss in ("l2", "l1")
+
     def evaluate(self, X: np.ndarray, y: np.ndarray) -> float:
-        """Accuracy in evaluation mode."""
-        return accuracy(self.network.forward(X, train=False), y, self.config.loss)
+        """Accuracy in evaluation mode; for regression losses, minus the mean loss (higher is better either way,
+        so early stopping, the best epoch and the plateau schedule work the same)."""
+        scores = self.network.forward(X, train=False)
+        if self.regression:
+            with np.errstate(all="ignore"):
+                return -float(get_loss(self.config.loss)(scores, y)[0])
+        return accuracy(scores, y, self.config.loss)
 
     def _diverge(self, message: str) -> None:
         h = self.history
@@ -232,6 +242,8 @@ class Trainer:
         h = self.history
         h.train_acc.append(self.evaluate(self.X_train, self.y_train))
         h.val_acc.append(h.train_acc[-1] if self.validates_on_train else self.evaluate(self.X_val, self.y_val))
+        if h.epoch == 0:  # the weights before training are a candidate for the best epoch too
+            h.best_val_acc, self._best = h.val_acc[-1], [a.copy() for a in self.network.arrays]
 
     def end_epoch(self) -> None:
         """Record accuracies, keep the best weights, step the schedule, check the stopping rules."""
@@ -248,11 +260,17 @@ class Trainer:
         patience = self.config.patience
         if patience is not None and h.epoch - h.best_epoch >= patience:
             h.status = "stopped early"
-            h.message = f"no better validation accuracy for {patience} epochs; kept epoch {h.best_epoch}'s weights"
+            metric = "validation loss" if self.regression else "validation accuracy"
+            h.message = f"no better {metric} for {patience} epochs; kept epoch {h.best_epoch}'s weights"
             self._restore_best()
         elif h.epoch >= self.epochs:
             h.status = "finished"
-            h.message = f"{h.epoch} epochs; best validation accuracy {h.best_val_acc:.3f} at epoch {h.best_epoch}"
+            best = (
+                f"validation loss {-h.best_val_acc:.4g}"
+                if self.regression
+                else f"validation accuracy {h.best_val_acc:.3f}"
+            )
+            h.message = f"{h.epoch} epochs; best {best} at epoch {h.best_epoch}"
 
     def _restore_best(self) -> None:
         if self._best is not None:

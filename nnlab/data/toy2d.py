@@ -119,6 +119,8 @@ def split(X: Any, y: Any, val: float = 0.15, test: float = 0.15, rng: Any = 0) -
     """Shuffle and cut into train / validation / test with the given fractions."""
     X = check_array("X", X, ndim=2)
     y = np.asarray(y)
+    if y.ndim == 0:
+        raise TypeError(f"y must be an array of {X.shape[0]} labels or targets, got {type(y.item()).__name__}")
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"y has {y.shape[0]} entries but X has {X.shape[0]} rows")
     val = check_number("val", val, low=0.0, high=1.0)

@@ -170,20 +170,20 @@ class Panel(View):
     def set(self, **changes: Any) -> None:
         """Change state keys and update the picture. Bad values go to :attr:`status`; the state stays as it was."""
         self._check_keys(changes)
-        self._change({**self._state, **changes}, changed=set(changes))
+        self._change({**self._state, **changes}, changed=list(changes))
 
     def apply_preset(self, name: str) -> None:
         """Apply the named preset: the defaults, plus the preset's settings, plus the keys that survive a preset."""
         if name not in self.presets:
             raise ValueError(f"preset={name!r} is not valid; choose one of: {', '.join(self.presets)}")
         keep = {k: self._state[k] for k in self.preset_keeps | {"slides"}}
-        self._change({**self.state_defaults(), **keep, **self.presets[name]}, changed=set(self._state))
+        self._change({**self.state_defaults(), **keep, **self.presets[name]}, changed=list(self._state))
 
     def compute_anyway(self) -> None:
         """Apply the costly setting that is waiting (see :class:`CostlySetting`)."""
         if self._pending is not None:
             pending, self._pending = self._pending, None
-            self._change(pending, changed=set(pending), confirmed=True)
+            self._change(pending, changed=list(pending), confirmed=True)
 
     def to_json(self) -> str:
         return json.dumps(self._state, sort_keys=True)
@@ -272,13 +272,14 @@ class Panel(View):
         self.result = result
         self.status = view.describe(result, state)
 
-    def _change(self, new_state: dict[str, Any], changed: set[str], confirmed: bool = False) -> None:
+    def _change(self, new_state: dict[str, Any], changed: list[str], confirmed: bool = False) -> None:
         """Validate, render and keep ``new_state``; on any failure, show why and keep the last good state."""
         before = self._state
         try:
             follow = self.follow({k: new_state[k] for k in changed}, before)
             new_state = {**new_state, **follow}
-            candidate = self._validated(new_state, changed | set(follow))
+            # The user's own keys first, so that a message names what was typed, not what follows from it.
+            candidate = self._validated(new_state, [*changed, *(k for k in follow if k not in changed)])
             self._render(candidate, confirmed=confirmed)
             self._state, self.error = candidate, None
         except Exception as err:  # noqa: BLE001 - every failure becomes a message, never a traceback

@@ -211,7 +211,7 @@ class PanelWidgets:
         if width <= 0 or (fig.width_px and abs(width - fig.width_px) < 8 and height == fig.height_px):
             return
         fig.width_px, fig.height_px = width - 6, int(height * 0.78) if height else None
-        self.panel.guarded(self.panel._change, dict(self.panel._state), set())
+        self.panel.guarded(self.panel._change, dict(self.panel._state), [])
 
     # --- state -> browser ----------------------------------------------------------------------------------
     def sync(self, before: dict[str, Any], after: dict[str, Any]) -> None:

@@ -75,8 +75,8 @@ def assert_no_errors_in_outputs(page) -> None:
     assert not warnings, warnings  # a panel's status line shows an error
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_in_jupyterlab(lab, page, name):
+def run_all(page, lab, name: str):
+    """Open notebook ``name`` in a fresh workspace, run all cells, wait for every panel's first picture; the panels."""
     # A workspace of its own, reset, so that no tab of an earlier test is restored (and made active).
     page.goto(f"{lab.url}/lab/workspaces/{Path(name).stem}/tree/{name}?token={lab.token}&reset")
     page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=60_000)
@@ -93,8 +93,20 @@ def test_notebook_in_jupyterlab(lab, page, name):
     if expected:
         panels.first.wait_for(timeout=30_000)
     assert panels.count() == expected
+    for i in range(expected):  # the browser asks for the first picture once the widget is set up
+        page.wait_for_function(f"(panel) => ({CANVAS_HASH})(panel) !== null", arg=panels.nth(i).element_handle(),
+                               timeout=60_000)  # fmt: skip
+    return panels
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_in_jupyterlab(lab, page, name):
+    panels = run_all(page, lab, name)
     for i in range(panels.count()):
         move_first_slider_and_see_the_figure_change(page, panels.nth(i))
+        box, area = panels.nth(i).locator(".jupyter-matplotlib-canvas-div canvas").first.bounding_box(), None
+        area = panels.nth(i).bounding_box()
+        assert box["x"] >= area["x"] - 1 and box["x"] + box["width"] <= area["x"] + area["width"] + 1  # it fits
     assert_no_errors_in_outputs(page)
     assert console_errors(page) == []
 

@@ -1,0 +1,83 @@
+"""Live in the browser: fast preset clicks end in exactly the last preset's state and picture, and the figure fits
+its output area. The kernel's state and a headless render of it are read back through a cell typed at the end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_browser import console_errors, run_all
+
+# A coarse signature of an RGB image: the mean of every 10 x 10 block, in the page and in the kernel alike.
+CANVAS_SIGNATURE = """(panel) => {
+  const canvas = panel.querySelector('.jupyter-matplotlib-canvas-div canvas');
+  const w = canvas.width, h = canvas.height, data = canvas.getContext('2d').getImageData(0, 0, w, h).data;
+  const rows = Math.floor(h / 10), cols = Math.floor(w / 10), sig = [];
+  for (let r = 0; r < rows; r++) { const row = [];
+    for (let c = 0; c < cols; c++) { let s = 0;
+      for (let y = r * 10; y < r * 10 + 10; y++) for (let x = c * 10; x < c * 10 + 10; x++) {
+        const i = 4 * (y * w + x); s += data[i] + data[i + 1] + data[i + 2]; }
+      row.push(s / 300); }
+    sig.push(row); }
+  const box = canvas.getBoundingClientRect(), area = panel.getBoundingClientRect();
+  return {h, w, sig, inside: box.left >= area.left - 1 && box.right <= area.right + 1};
+}"""
+
+READ_BACK = (
+    "import json\n"
+    "fresh = type(panel)(**panel.state)\n"
+    "fresh._fig.figsize = tuple(panel.figure.get_size_inches())\n"
+    "fresh._layout = None\n"
+    "fresh._render(fresh._state)\n"
+    "img = fresh.image()[:, :, :3].astype(float)\n"
+    "h, w = img.shape[0] // 10 * 10, img.shape[1] // 10 * 10\n"
+    "sig = img[:h, :w].reshape(h // 10, 10, w // 10, 10, 3).mean(axis=(1, 3, 4))\n"
+    "print('RESULT' + json.dumps([panel.state, img.shape[0], img.shape[1], sig.tolist()]))\n"
+)
+
+CLICKS = ["long valley", "saddle point", "noisy bowl: momentum smooths", "long valley", "Beale's function + Adam"]
+
+
+def read_back(page) -> tuple[dict, int, int, list]:
+    """Type READ_BACK into a new last cell, run it, and parse what it prints."""
+    page.locator(".jp-Notebook .jp-Cell").last.click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    page.keyboard.press("Enter")
+    page.keyboard.insert_text(READ_BACK)
+    page.keyboard.press("Shift+Enter")
+    out = page.locator(".jp-OutputArea-output", has_text="RESULT").last
+    out.wait_for(timeout=60_000)
+    return json.loads(out.inner_text().split("RESULT", 1)[1])
+
+
+@pytest.mark.parametrize("viewport", [(1440, 900)])
+def test_fast_preset_clicks_end_in_the_last_presets_state_and_picture(lab, chromium, viewport):
+    from nnlab.panels.trajectories import TrajectoriesPanel
+
+    context = chromium.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    page = context.new_page()
+    page.console_errors, page.failed_requests = [], []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    try:
+        panel = run_all(page, lab, "07_optimizers.ipynb").first
+        for name in CLICKS:  # as fast as the test can click
+            panel.get_by_role("button", name=name, exact=True).click()
+        page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)  # late echoes from the browser, if any, arrive now
+        state, h, w, expected = read_back(page)
+        fresh = TrajectoriesPanel()
+        fresh.apply_preset(CLICKS[-1])
+        assert {k: v for k, v in state.items() if k != "slides"} == {
+            k: v for k, v in fresh.state.items() if k != "slides"
+        }
+        shown = panel.evaluate(CANVAS_SIGNATURE)
+        assert (shown["h"], shown["w"]) == (h, w) and shown["inside"], (shown["h"], shown["w"], h, w)
+        diff = [abs(a - b) for ra, rb in zip(shown["sig"], expected) for a, b in zip(ra, rb)]
+        assert max(diff) < 25 and sum(diff) / len(diff) < 1.0, (max(diff), sum(diff) / len(diff))
+        assert console_errors(page) == []
+        Path(lab.log).parent.joinpath("fast_clicks.png").write_bytes(page.screenshot())
+    finally:
+        context.close()
