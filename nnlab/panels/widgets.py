@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -33,26 +34,33 @@ SPINNER = (
 PROBE_JS = """
 function render({ model, el }) {
   el.style.height = "0px";
-  const root = el.closest(".nnlab-panel") || el.parentElement;
+  el.style.width = "100%";
   const report = () => {
-    const width = Math.round(root.getBoundingClientRect().width), height = window.innerHeight;
+    const width = Math.round(el.getBoundingClientRect().width), height = window.innerHeight;
     if (width > 0 && (width !== model.get("width") || height !== model.get("height"))) {
       model.set("width", width); model.set("height", height); model.save_changes();
     }
   };
   const observer = new ResizeObserver(report);
-  observer.observe(root);
-  report();
+  observer.observe(el);
   const keys = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "];
   const stop = (event) => { if (keys.includes(event.key)) event.stopPropagation(); };
-  root.addEventListener("keydown", stop);
-  return () => { observer.disconnect(); root.removeEventListener("keydown", stop); };
+  let root = null, closed = false;
+  const guard = () => {  // once the panel is in the page: keys pressed in it stay in it
+    root = el.closest(".nnlab-panel");
+    if (root) root.addEventListener("keydown", stop);
+    else if (!closed) setTimeout(guard, 200);
+  };
+  guard();
+  return () => { closed = true; observer.disconnect(); if (root) root.removeEventListener("keydown", stop); };
 }
 export default { render };
 """
 
 
 def _probe() -> Any:
+    if os.environ.get("SERVER_SOFTWARE", "").startswith("voila"):
+        return None  # Voila 0.5 cannot load anywidget's front end ("getter for the shared module ..."); fixed size
     try:
         import anywidget
         import traitlets

@@ -40,11 +40,11 @@ def slides_lab(tmp_path_factory, chromium):
 
 WIDGETS_UNDER_7 = """
 import ipywidgets
-from nnlab.panels import PANELS, get_panel_class
+from nnlab.panels import get_panel_class, load_all
 
 assert ipywidgets.__version__ == "7.8.5"
 light = {"initialization": {"width": 64}, "trajectories": {"steps": 30}, "dropout": {"epochs": 20}}
-for name in PANELS:
+for name in load_all():
     panel = get_panel_class(name)(**light.get(name, {}))
     panel.widget()
     for control in panel.controls:
@@ -63,7 +63,9 @@ def test_every_panel_builds_and_drives_its_widgets_under_ipywidgets_7(slides_lab
     env = {**os.environ, "MPLCONFIGDIR": str(Path(slides_lab.log).parent / "mplconfig")}
     result = subprocess.run([python, "-c", WIDGETS_UNDER_7], capture_output=True, text=True, cwd=ROOT, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.count("ok ") == len(__import__("nnlab.panels").panels.PANELS)
+    from nnlab.panels import load_all
+
+    assert result.stdout.count("ok ") == len(load_all())
 
 
 def test_a_panel_is_live_inside_the_slideshow(slides_lab, chromium):
