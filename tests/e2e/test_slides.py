@@ -47,9 +47,9 @@ light = {"initialization": {"width": 64}, "trajectories": {"steps": 30}, "dropou
 for name in load_all():
     panel = get_panel_class(name)(**light.get(name, {}))
     panel.widget()
-    for control in panel.controls:
-        widget = panel._widgets.get(control.name)
-        if widget is not None and control.kind in ("int", "float", "log"):
+    for control in panel._controls:
+        widget = dict(panel.ui.widgets.get(control.name, [])).get(control)
+        if widget is not None and control.kind in ("int", "float") and panel.shows_control(control, panel.state):
             widget.value = widget.max
             assert panel.state[control.name] == widget.max, (name, control.name)
             break
