@@ -1,9 +1,7 @@
 """Slide-ready media from panels: still pictures and animations (GIF, MP4, self-contained HTML).
 
-Frames are rendered by blitting on an Agg canvas: the static parts of the figure (contours,
-axes, text) are drawn once, and each frame redraws only the animated artists. That makes
-200 frames take about a second instead of the 11 s of full redraws matplotlib's writers
-spend here. Encoders:
+Frames come from ``nnlab.panels.figure.PanelFigure.frames`` (the static background drawn once,
+each frame redrawing only a view's dynamic artists); this module encodes them:
 
 - GIF with Pillow, one palette computed from the frames for all of them;
 - MP4 (H.264) by piping raw frames to ``ffmpeg`` when it is installed;
@@ -18,37 +16,13 @@ import base64
 import io
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 ANIMATION_FORMATS = ("gif", "mp4", "html")
-
-
-def render_frames(
-    figure: Figure, animated: Sequence[Artist], set_frame: Callable[[int], None], n_frames: int
-) -> Iterator[np.ndarray]:
-    """RGB frames (H, W, 3) of ``figure``: the static background once, then ``animated`` per frame."""
-    canvas = FigureCanvasAgg(figure)
-    for artist in animated:
-        artist.set_animated(True)
-    try:
-        canvas.draw()
-        background = canvas.copy_from_bbox(figure.bbox)
-        for i in range(n_frames):
-            set_frame(i)
-            canvas.restore_region(background)
-            for artist in animated:
-                figure.draw_artist(artist)
-            yield np.asarray(canvas.buffer_rgba())[:, :, :3].copy()
-    finally:
-        for artist in animated:
-            artist.set_animated(False)
 
 
 def palette_frames(frames: Sequence[np.ndarray]) -> list[Any]:

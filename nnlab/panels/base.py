@@ -24,7 +24,8 @@ import json
 import pickle
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -148,6 +149,7 @@ class Panel(View):
         self._results = BoundedCache(self.cache_bytes)
         self._layout: str | None = None
         self._pending: dict[str, Any] | None = None  # a costly change waiting for compute_anyway()
+        self._seconds: dict[int, float] = {}  # how long each view's last computation took
         self.result: Any = None
         self.artists: Any = None
         self.status = ""
@@ -239,12 +241,16 @@ class Panel(View):
         return json.dumps([state["view"] if self.views else None, {k: state[k] for k in keys}], sort_keys=True)
 
     def _compute(self, view: View, state: dict[str, Any]) -> Any:
-        estimate = view.estimate(state)
-        if self.ui is not None and (estimate is None or estimate > BUSY_SECONDS):
-            self.ui.busy(f"computing{f' (about {estimate:.0f} s)' if estimate and estimate >= 1 else ''}...")
+        """``view.compute``, with a busy state first when it is expected to be slow (by its estimate, or by how
+        long this view took last time)."""
+        expected = view.estimate(state)
+        if expected is None:
+            expected = self._seconds.get(id(view), 0.0)
+        if self.ui is not None and expected > BUSY_SECONDS:
+            self.ui.busy(f"computing (about {expected:.1f} s)..." if expected >= 1 else "computing...")
         start = time.perf_counter()
         result = view.compute(state)
-        self.last_compute_seconds = time.perf_counter() - start
+        self._seconds[id(view)] = time.perf_counter() - start
         return result
 
     def _render(self, state: dict[str, Any], confirmed: bool = False) -> None:
@@ -274,9 +280,8 @@ class Panel(View):
 
     def _change(self, new_state: dict[str, Any], changed: list[str], confirmed: bool = False) -> None:
         """Validate, render and keep ``new_state``; on any failure, show why and keep the last good state."""
-        before = self._state
         try:
-            follow = self.follow({k: new_state[k] for k in changed}, before)
+            follow = self.follow({k: new_state[k] for k in changed}, self._state)
             new_state = {**new_state, **follow}
             # The user's own keys first, so that a message names what was typed, not what follows from it.
             candidate = self._validated(new_state, [*changed, *(k for k in follow if k not in changed)])
@@ -288,7 +293,7 @@ class Panel(View):
             message = self._message(err)
             self.error = self.status = message + self._recover()
         if self.ui is not None:
-            self.ui.sync(before, self._state)
+            self.ui.sync(self._state)
         self._fig.show()
 
     def _recover(self) -> str:
@@ -316,7 +321,7 @@ class Panel(View):
         return f"internal error ({type(err).__name__}: {err}); please report it"
 
     def _dynamic(self) -> list[Any]:
-        if self.artists is None or self.error is not None and self.result is None:
+        if self.artists is None:
             return []
         return self._view(self._state).dynamic(self.artists)
 
@@ -393,19 +398,12 @@ class Panel(View):
         except Exception as err:  # noqa: BLE001 - never a traceback in the notebook
             self.error = self.status = self._message(err)
             if self.ui is not None:
-                self.ui.sync(self._state, self._state)
+                self.ui.sync(self._state)
 
 
-class quiet_numerics:
+@contextmanager
+def quiet_numerics() -> Iterator[None]:
     """Overflow, NaN and library warnings are states the panel shows, not messages printed in the notebook."""
-
-    def __enter__(self) -> None:
-        self._errstate = np.errstate(all="ignore")
-        self._errstate.__enter__()
-        self._warnings = warnings.catch_warnings()
-        self._warnings.__enter__()
+    with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-
-    def __exit__(self, *exc: Any) -> None:
-        self._warnings.__exit__(*exc)
-        self._errstate.__exit__(*exc)
+        yield

@@ -58,7 +58,3 @@ class BoundedCache:
 
     def __contains__(self, key: Any) -> bool:
         return key in self._items
-
-    def clear(self) -> None:
-        self._items.clear()
-        self.bytes = 0

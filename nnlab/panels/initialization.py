@@ -199,14 +199,13 @@ class InitializationPanel(Panel, name="initialization"):
         update_stats_strip(strip, means, stds, f"{what}: mean and std")
 
     def describe(self, result: Study, state):
-        messages = []
         stds = result.stds
         if not np.all(np.isfinite(stds)) or not np.isfinite(result.loss):
             bad = int(np.argmax(~np.isfinite(stds))) + 1 if not np.all(np.isfinite(stds)) else len(stds)
-            messages.insert(0, f"overflow: activations become inf or NaN by layer {bad}")
-        elif any(layer.identical_units for layer in result.layers):
-            messages.insert(0, "symmetry: every unit of a layer computes the same value, so all get the same update")
-        return " ".join(messages)
+            return f"overflow: activations become inf or NaN by layer {bad}"
+        if any(layer.identical_units for layer in result.layers):
+            return "symmetry: every unit of a layer computes the same value, so all get the same update"
+        return ""
 
 
 def _data_edges(first_layer: np.ndarray, bins: int = 60, nonzero: bool = False) -> np.ndarray:

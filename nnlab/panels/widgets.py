@@ -222,8 +222,8 @@ class PanelWidgets:
         self.panel.guarded(self.panel._change, dict(self.panel._state), [])
 
     # --- state -> browser ----------------------------------------------------------------------------------
-    def sync(self, before: dict[str, Any], after: dict[str, Any]) -> None:
-        """Show ``after`` in every widget that differs from it, and the status line; never raises."""
+    def sync(self, after: dict[str, Any]) -> None:
+        """Show the state ``after`` in every widget that differs from it, and the status line; never raises."""
         self._syncing = True
         try:
             for key, members in self.widgets.items():

@@ -70,10 +70,6 @@ class PathArtists:
     losses: list[Line2D]
     start: Line2D
 
-    @property
-    def animated(self) -> list[Line2D]:
-        return [*self.paths, *self.heads, *self.losses]
-
 
 def draw_paths(ax: Axes, loss_ax: Axes, surface: Surface, labels: list[str], colors: list[Any]) -> PathArtists:
     """One path line, one head marker and one loss line per optimizer; data comes with :func:`update_paths`."""

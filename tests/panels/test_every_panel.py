@@ -15,6 +15,12 @@ from nnlab.panels.base import PANELS, Control, Panel, View
 NAMES = sorted(load_all())
 
 
+@pytest.fixture(autouse=True, scope="module")
+def unregister_the_test_panel():
+    yield
+    PANELS.pop("tiny-test-panel", None)
+
+
 @pytest.fixture(scope="module", params=NAMES)
 def fresh_by_preset(request):
     """One panel per preset, built fresh from the defaults and that preset."""
@@ -114,7 +120,6 @@ def test_a_panel_registered_in_a_test_module_gets_controls_presets_status_save_a
     pytest.importorskip("ipympl")
     panel.widget()
     assert set(panel.ui.widgets) == {"view", "size", "t"}
-    PANELS.pop("tiny-test-panel")
 
 
 def test_an_optimizer_class_added_at_run_time_is_offered_with_its_own_colour_and_controls():
