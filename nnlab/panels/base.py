@@ -279,7 +279,13 @@ class Panel(View):
         self.status = view.describe(result, state)
 
     def _change(self, new_state: dict[str, Any], changed: list[str], confirmed: bool = False) -> None:
-        """Validate, render and keep ``new_state``; on any failure, show why and keep the last good state."""
+        """Validate, render and keep ``new_state``; on any failure, show why and keep the last good state.
+
+        Under the figure's lock: the browser's draw requests arrive on another thread (see ``figure.py``)."""
+        with self._fig.lock:
+            self._change_locked(new_state, changed, confirmed)
+
+    def _change_locked(self, new_state: dict[str, Any], changed: list[str], confirmed: bool) -> None:
         try:
             follow = self.follow({k: new_state[k] for k in changed}, self._state)
             new_state = {**new_state, **follow}
@@ -328,11 +334,13 @@ class Panel(View):
     # --- output -----------------------------------------------------------------------------------
     def image(self) -> np.ndarray:
         """The current picture as an RGBA array (rendered with Agg)."""
-        return self._fig.image()
+        with self._fig.lock:
+            return self._fig.image()
 
     def save(self, path: str | Path, dpi: int | None = None) -> Path:
         """Write the current picture as PNG, SVG or PDF (by the file's extension)."""
-        return self._fig.save(path, dpi)
+        with self._fig.lock:
+            return self._fig.save(path, dpi)
 
     def animation_control(self, key: str | None = None) -> Control:
         """The 'play' control that animates ``key`` (the first one when None)."""
@@ -392,9 +400,11 @@ class Panel(View):
         display(self.widget())
 
     def guarded(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        """Call ``fn``; an exception becomes the status message (for callbacks of widgets and mouse events)."""
+        """Call ``fn`` under the figure's lock; an exception becomes the status message (for callbacks of widgets
+        and mouse events, which may arrive on another thread)."""
         try:
-            fn(*args, **kwargs)
+            with self._fig.lock:
+                fn(*args, **kwargs)
         except Exception as err:  # noqa: BLE001 - never a traceback in the notebook
             self.error = self.status = self._message(err)
             if self.ui is not None:

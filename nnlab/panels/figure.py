@@ -1,17 +1,23 @@
 """A panel's matplotlib figure: its size and style (notebook or slides), the live canvas in the browser,
 still pictures and animation frames.
 
-Live pictures reach the browser through ipympl, which by default sends only the pixels that changed
-since its last frame ("diff" frames of matplotlib's webagg core). A diff frame is right only if the
-browser still shows exactly the frame it was computed against; after fast clicks, a resize or a
-dropped frame it is not, and the page shows white boxes and stale ticks until the next change.
-:class:`WholeFrameCanvas` therefore sends every frame whole. A whole 1000 x 550 PNG costs the
-kernel a few milliseconds more than a diff (``bench/bench_frames.py``), and every frame is right
-on its own.
+Live pictures reach the browser through ipympl. Two things corrupted them after fast clicks:
+
+- **Two threads drawing one figure.** ipykernel 7 handles the canvas widget's messages (the browser's
+  "draw this" requests) on a subshell thread, while a preset or a slider runs on the main thread. A
+  browser-requested draw could then render the figure while a change was clearing and rebuilding it,
+  and the half-drawn buffer (white, or one artist on white) was sent. Every panel figure therefore has
+  one lock (:attr:`PanelFigure.lock`), held by every change of the panel and by every message its
+  canvas handles.
+- **Diff frames.** ipympl sends by default only the pixels that changed since its last frame; such a
+  frame is right only if the browser still shows exactly the frame it was computed against.
+  :class:`WholeFrameCanvas` sends every frame whole.
 """
 
 from __future__ import annotations
 
+import math
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,9 +54,19 @@ def style(slides: bool) -> Iterator[None]:
         yield
 
 
+def whole_pixels(n: float) -> int:
+    """The whole number of pixels nearest ``n`` whose size in inches converts back exactly (481 px is 4.81 in,
+    and 4.81 * 100 is 480.999..., which the browser floors to 480 while Agg draws 481 rows)."""
+    n = round(n)
+    for candidate in (n, n + 1, n - 1, n + 2, n - 2):
+        if math.floor(candidate / DPI * DPI) == candidate:  # floored or rounded, the same whole number
+            return candidate
+    return n
+
+
 def figure_size(figsize: tuple[float, float], slides: bool, width_px: int | None, height_px: int | None = None):
     """Figure size in inches: the panel's own ``figsize`` (or 16:9 for slides), scaled to ``width_px`` when the
-    width of the output area is known, and no taller than ``height_px``."""
+    width of the output area is known, and no taller than ``height_px``; always whole pixels."""
     w, h = (13.33, 13.33 / SLIDES_ASPECT) if slides else figsize
     if width_px:
         width = min(max(int(width_px), MIN_WIDTH), MAX_WIDTH) / DPI
@@ -58,27 +74,36 @@ def figure_size(figsize: tuple[float, float], slides: bool, width_px: int | None
     if height_px and h * DPI > height_px:
         scale = max(height_px, 0.4 * MIN_WIDTH) / (h * DPI)
         w, h = w * scale, h * scale
-    return round(w, 2), round(h, 2)
+    return whole_pixels(w * DPI) / DPI, whole_pixels(h * DPI) / DPI
 
 
 def _whole_frame_canvas_class() -> type:
     from ipympl.backend_nbagg import Canvas
 
     class WholeFrameCanvas(Canvas):
-        """ipympl's canvas widget, sending every frame whole (see the module docstring)."""
+        """ipympl's canvas widget, sending every frame whole and handling the browser's messages under the
+        panel's lock (see the module docstring)."""
+
+        panel_lock: Any = None
 
         def get_diff_image(self) -> bytes | None:
             self._force_full = True
             return super().get_diff_image()
 
+        def _handle_message(self, object: Any, content: Any, buffers: Any) -> None:
+            with self.panel_lock:
+                super()._handle_message(object, content, buffers)
+
     return WholeFrameCanvas
 
 
-def live_canvas(figure: Figure) -> Any:
-    """An ipympl canvas widget for ``figure``: whole frames, no toolbar, header, footer or resize handle."""
+def live_canvas(figure: Figure, lock: Any) -> Any:
+    """An ipympl canvas widget for ``figure`` that handles its messages under ``lock``: whole frames, no toolbar,
+    header, footer or resize handle."""
     from ipympl.backend_nbagg import FigureManager
 
     canvas = _whole_frame_canvas_class()(figure)
+    canvas.panel_lock = lock
     # ipympl 0.10 keeps a bare base64 PNG in _data_url while its frontend uses the value as an image src;
     # a figure drawn before the browser initialises the widget then breaks the view ("drawImage ... broken").
     # Not syncing it makes the browser ask for the picture once it is ready.
@@ -102,6 +127,7 @@ class PanelFigure:
     def __init__(self, figsize: tuple[float, float], dynamic: Callable[[], list[Artist]]) -> None:
         self.figsize = figsize
         self.dynamic = dynamic
+        self.lock = threading.RLock()  # one drawer at a time: the panel's changes and the canvas's messages
         self.figure = Figure(figsize=figsize, dpi=DPI)
         FigureCanvasAgg(self.figure)
         self.live: Any = None

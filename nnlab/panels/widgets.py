@@ -150,7 +150,7 @@ class PanelWidgets:
         if self.probe is not None:
             self.probe.observe(self._on_resize, names=["width", "height"])
             parts.append(self.probe)
-        self.canvas = live_canvas(panel.figure)
+        self.canvas = live_canvas(panel.figure, panel._fig.lock)
         panel.attach(self.canvas)
         parts += [self.canvas, w.HBox([self.status, self.anyway])]
         self.box = w.VBox(parts)

@@ -4,6 +4,7 @@ its output area. The kernel's state and a headless render of it are read back th
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,23 @@ READ_BACK = (
     "print('RESULT' + json.dumps([panel.state, img.shape[0], img.shape[1], sig.tolist()]))\n"
 )
 
-CLICKS = ["long valley", "saddle point", "noisy bowl: momentum smooths", "long valley", "Beale's function + Adam"]
+NOTEBOOK_OF = {
+    "preprocessing": "02_preprocessing.ipynb",
+    "initialization": "03_initialization.ipynb",
+    "dropout": "05_dropout.ipynb",
+    "trajectories": "07_optimizers.ipynb",
+}
+
+
+def clicks(name: str) -> list[str]:
+    """Every preset of the panel in a random (seeded) order; for the optimizer panel, the issue's own sequence."""
+    from nnlab.panels import get_panel_class
+
+    if name == "trajectories":
+        return ["long valley", "saddle point", "noisy bowl: momentum smooths", "long valley", "Beale's function + Adam"]
+    presets = list(get_panel_class(name).presets)
+    random.Random(name).shuffle(presets)
+    return presets
 
 
 def read_back(page) -> tuple[dict, int, int, list]:
@@ -53,23 +70,25 @@ def read_back(page) -> tuple[dict, int, int, list]:
     return json.loads(out.inner_text().split("RESULT", 1)[1])
 
 
-@pytest.mark.parametrize("viewport", [(1440, 900)])
-def test_fast_preset_clicks_end_in_the_last_presets_state_and_picture(lab, chromium, viewport):
-    from nnlab.panels.trajectories import TrajectoriesPanel
+@pytest.mark.parametrize("name", sorted(NOTEBOOK_OF))
+def test_fast_preset_clicks_end_in_the_last_presets_state_and_picture(lab, chromium, name):
+    from nnlab.panels import get_panel_class
 
-    context = chromium.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     page.console_errors, page.failed_requests = [], []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
     try:
-        panel = run_all(page, lab, "07_optimizers.ipynb").first
-        for name in CLICKS:  # as fast as the test can click
-            panel.get_by_role("button", name=name, exact=True).click()
+        panel = run_all(page, lab, NOTEBOOK_OF[name]).first
+        sequence = clicks(name)
+        for preset in sequence:  # as fast as the test can click
+            panel.get_by_role("button", name=preset, exact=True).click()
         page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=60_000)
         page.wait_for_timeout(1500)  # late echoes from the browser, if any, arrive now
         state, h, w, expected = read_back(page)
-        fresh = TrajectoriesPanel()
-        fresh.apply_preset(CLICKS[-1])
+        fresh = get_panel_class(name)()
+        for preset in sequence:  # the same clicks, headless
+            fresh.apply_preset(preset)
         assert {k: v for k, v in state.items() if k != "slides"} == {
             k: v for k, v in fresh.state.items() if k != "slides"
         }
@@ -78,6 +97,6 @@ def test_fast_preset_clicks_end_in_the_last_presets_state_and_picture(lab, chrom
         diff = [abs(a - b) for ra, rb in zip(shown["sig"], expected) for a, b in zip(ra, rb)]
         assert max(diff) < 25 and sum(diff) / len(diff) < 1.0, (max(diff), sum(diff) / len(diff))
         assert console_errors(page) == []
-        Path(lab.log).parent.joinpath("fast_clicks.png").write_bytes(page.screenshot())
+        panel.screenshot(path=str(Path(lab.log).parent / f"fast_clicks_{name}.png"))
     finally:
         context.close()

@@ -158,3 +158,25 @@ def test_controls_use_continuous_update_as_declared():
     fast = make_widget(Control("x", "x", "log", 1e-3, 1.0), 0.01)
     assert slow.continuous_update is False and fast.continuous_update is True
     assert fast.value == pytest.approx(0.01)
+
+
+def test_the_browsers_draw_requests_wait_for_a_change_in_progress():
+    """ipykernel 7 handles the canvas's messages on another thread; they must not draw a half-built figure."""
+    pytest.importorskip("ipympl")
+    import threading
+
+    panel = LinePanel()
+    panel.widget()
+    canvas = panel.ui.canvas
+    done = threading.Event()
+
+    def browser_asks_for_a_draw():
+        canvas._handle_message(canvas, {"type": "draw"}, [])
+        done.set()
+
+    with panel._fig.lock:  # a change in progress holds the lock
+        thread = threading.Thread(target=browser_asks_for_a_draw)
+        thread.start()
+        assert not done.wait(0.5)  # the draw request waits
+    assert done.wait(30)  # and runs once the change is over
+    thread.join()
