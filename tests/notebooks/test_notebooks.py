@@ -57,3 +57,28 @@ def test_notebook_runs_top_to_bottom_headless_in_under_a_minute(name, tmp_path):
     text = "".join(str(out.get("text", "")) + str(out.get("data", {}).get("text/plain", "")) for out in outputs)
     assert "Traceback" not in text and "Warning" not in text
     assert elapsed < 60, f"{name} took {elapsed:.0f} s"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_presets_controls_and_views_named_in_the_text_exist_in_the_notebooks_panel(name):
+    """**bold** must be a preset or button of the notebook's panel(s), *italics* a control, view, option or group."""
+    import re
+
+    from nnlab.panels import load_all
+
+    text = "\n".join(source for kind, source in BUILD.cells(name) if kind == "md")
+    code = "\n".join(source for kind, source in BUILD.cells(name) if kind == "code")
+    panels = [cls for cls in load_all().values() if f"{cls.__name__}()" in code]
+    if not panels:
+        pytest.skip("no panel in this notebook")
+    presets, labels = set(), set()
+    for cls in panels:
+        presets |= set(cls.presets)
+        for control in cls.state_controls():
+            (presets if control.kind == "button" else labels).add(control.label)
+            labels |= {str(option) for option in control.options} | ({control.group} if control.group else set())
+        labels |= set(cls.views)
+    bold = set(re.findall(r"\*\*([^*]+)\*\*", text))
+    italic = set(re.findall(r"(?<!\*)\*([^*\n]+)\*(?!\*)", text))
+    assert bold <= presets, f"not a preset or button: {sorted(bold - presets)}"
+    assert italic <= labels, f"not a control, view or option: {sorted(italic - labels)}"

@@ -1,0 +1,27 @@
+# %% [markdown]
+# # nnlab: how neural networks are trained
+#
+# An interactive companion to the lectures on training neural networks: CS231n *Training
+# Neural Networks*, CMU 11-785 *Optimization*, UMich EECS 498 lecture 10.
+#
+# Every notebook has a short text, live panels (move a control and the figure follows) and
+# *try this* prompts. Work through them in order:
+#
+# 1. [Data preprocessing](02_preprocessing.ipynb): mean subtraction, normalization, PCA and
+#    whitening, and why the statistics come from the training split only.
+# 2. [Weight initialization](03_initialization.ipynb): why std 0.01 kills a deep tanh network,
+#    and what Xavier, He and batch norm do about it.
+# 3. [Dropout](05_dropout.ipynb): a different thinned network on every pass, why the outputs
+#    are scaled, and dropout as a cheap ensemble.
+# 4. [Optimizers](07_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
+#    and Adam racing on Beale's function, a long valley and a saddle point.
+#
+# Pictures for slides: every panel has `panel.save("figure.png")` (or `.svg`, `.pdf`) and
+# `panel.set(slides=True)` for a 16:9 figure with large text; animated panels have
+# `panel.save_animation("clip.gif")` (or `.mp4`, `.html`). From a terminal:
+# `python -m nnlab export trajectories --preset "saddle point" -o saddle.gif`.
+
+# %%
+import nnlab
+
+print('nnlab', nnlab.__version__)
