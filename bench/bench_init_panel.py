@@ -1,15 +1,20 @@
 """The initialization explorer at its largest preset (6 x 4096, batch 16): control change -> updated figure.
 
-    python bench/bench_init_panel.py
+    python bench/bench_init_panel.py [--contended] [--threads N]
 
 Times ``panel.set(...)`` plus a full Agg draw of the figure (what ipympl renders), as the
 median of several changes, for the activation view and the dL/dW view; and, for scale,
 the lectures' plain numpy loop that draws the weights every time (EECS 498 lecture 10).
+``--contended`` runs one CPU-bound process beside it (a shared Binder node); ``--threads N`` overrides
+the panels' BLAS thread policy (``nnlab.panels.base.BLAS_THREADS``) for the comparison.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -39,6 +44,25 @@ def timed_changes(panel: InitializationPanel, changes: list[dict]) -> list[float
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--contended", action="store_true", help="one CPU-bound process beside it")
+    parser.add_argument("--threads", type=int, help="BLAS threads for the panels' computations")
+    args = parser.parse_args()
+    if args.threads:
+        import nnlab.panels.base as base
+
+        base.BLAS_THREADS = args.threads
+    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if args.contended else None
+    try:
+        if hog is not None:
+            time.sleep(2)
+        run()
+    finally:
+        if hog is not None:
+            hog.kill()
+
+
+def run() -> None:
     t0 = time.perf_counter()
     panel = InitializationPanel()
     panel.figure.canvas.draw()

@@ -44,6 +44,14 @@ PANELS: dict[str, type[Panel]] = {}
 CONFIRM_SECONDS = 8.0
 # Computations expected to take longer than this show a busy state first.
 BUSY_SECONDS = 0.2
+# BLAS threads for a panel's computation (threadpoolctl; None: the library's default). One, from measurements
+# (bench/README.md): with another CPU-bound process on the 2 cores (a shared Binder node, a lecture laptop)
+# threaded BLAS spins against it, and the initialization explorer's gradient view took 411 ms with 2 threads
+# against 258 ms with 1; on a quiet machine 1 thread costs 253 ms against 165. A load-average switch misread
+# both cases (bench/README.md), so the choice is fixed; set nnlab.panels.base.BLAS_THREADS to change it.
+BLAS_THREADS: int | None = 1
+
+
 # Errors that bad settings or numerical trouble cause; anything else is a bug of ours.
 EXPECTED_ERRORS = (
     ValueError,
@@ -249,7 +257,8 @@ class Panel(View):
         if self.ui is not None and expected > BUSY_SECONDS:
             self.ui.busy(f"computing (about {expected:.1f} s)..." if expected >= 1 else "computing...")
         start = time.perf_counter()
-        result = view.compute(state)
+        with blas_threads(BLAS_THREADS):
+            result = view.compute(state)
         self._seconds[id(view)] = time.perf_counter() - start
         return result
 
@@ -409,6 +418,20 @@ class Panel(View):
             self.error = self.status = self._message(err)
             if self.ui is not None:
                 self.ui.sync(self._state)
+
+
+@contextmanager
+def blas_threads(limit: int | None) -> Iterator[None]:
+    """At most ``limit`` BLAS threads inside (threadpoolctl); no limit when None or threadpoolctl is missing."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        limit = None
+    if limit is None:
+        yield
+        return
+    with threadpool_limits(limits=limit, user_api="blas"):
+        yield
 
 
 @contextmanager

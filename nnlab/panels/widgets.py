@@ -1,10 +1,11 @@
 """A panel's widgets: its controls, preset buttons, live figure and status line, kept in step with its state.
 
-The state is changed by people, not by echoes. When the kernel sets a slider (a preset, say), the
-browser may snap the value to the slider's grid (0.18 on a log slider becomes 0.1778) and send it
-back, sometimes after the next preset has been applied. A value arriving within half a grid step of
-one the kernel pushed in the last few seconds is such an echo and is ignored, so the state keeps the
-exact value; log sliders show that exact value in a box beside them (where it can also be typed).
+The state is changed by people, not by echoes. When the kernel sets a slider to a value off the slider's
+grid (a preset's 0.18 on a log slider whose grid has 0.1778), the browser snaps it and sends the snapped
+value back, sometimes after the next preset has been applied. Each such push is remembered and absorbs
+exactly one value within half a grid step of it, arriving within a few seconds; values on the grid are
+never echoed, so nothing is remembered for them and every move a person makes counts. Log sliders show
+the state's exact value in a box beside them (where it can also be typed).
 
 Only ipywidgets features common to versions 7.8 (which renders in RISE slides) and 8 are used.
 """
@@ -174,7 +175,7 @@ class PanelWidgets:
             exact = w.FloatText(value=state[control.name], layout=w.Layout(width="7em"))
             members.append(exact)
         for member in members:
-            self._remember(member, member.value)
+            self._remember(control, member, state[control.name])
             member.observe(self._on_change(control, member), names="value")
             self.widgets.setdefault(control.name, []).append((control, member))
         return widget if len(members) == 1 else w.HBox(members)
@@ -195,22 +196,35 @@ class PanelWidgets:
 
         return handler
 
-    def _remember(self, widget: Any, value: Any) -> None:
-        now = time.monotonic()
-        recent = [(v, t) for v, t in self.pushed.get(id(widget), []) if now - t < ECHO_SECONDS]
-        self.pushed[id(widget)] = [*recent[-7:], (value, now)]
+    @staticmethod
+    def _position(control: Control, value: float) -> float:
+        """Where ``value`` sits on a slider: its exponent on a log slider, itself otherwise."""
+        return math.log10(value) if control.kind == "log" and value > 0 else float(value)
+
+    def _off_grid(self, control: Control, widget: Any, value: Any) -> bool:
+        """Whether the browser will snap ``value`` (and send the snapped value back)."""
+        if control.kind not in ("int", "float", "log") or type(widget).__name__ == "FloatText":
+            return False
+        step = float(widget.step or 1)
+        steps = (self._position(control, value) - float(widget.min)) / step
+        return abs(steps - round(steps)) > 1e-6
+
+    def _remember(self, control: Control, widget: Any, value: Any) -> None:
+        if self._off_grid(control, widget, value):
+            now = time.monotonic()
+            recent = [(v, t) for v, t in self.pushed.get(id(widget), []) if now - t < ECHO_SECONDS]
+            self.pushed[id(widget)] = [*recent[-7:], (value, now)]
 
     def _is_echo(self, control: Control, widget: Any, value: Any) -> bool:
-        """A value the kernel pushed recently, or the browser's snap of one to the slider's grid."""
+        """The browser's snap of a value the kernel pushed: each push absorbs one such value, once."""
         now = time.monotonic()
-        recent = [v for v, t in self.pushed.get(id(widget), []) if now - t < ECHO_SECONDS]
-        if control.kind in ("int", "float", "log") and type(widget).__name__ != "FloatText":
-
-            def position(v: float) -> float:
-                return math.log10(v) if control.kind == "log" and v > 0 else float(v)
-
-            half_step = 0.51 * float(widget.step or 1)
-            return any(abs(position(value) - position(p)) <= half_step for p in recent)
+        half_step = 0.51 * float(getattr(widget, "step", 1) or 1)
+        pending = self.pushed.get(id(widget), [])
+        for i, (pushed, at) in enumerate(pending):
+            near = abs(self._position(control, value) - self._position(control, pushed)) <= half_step
+            if now - at < ECHO_SECONDS and near:
+                del pending[i]
+                return True
         return False
 
     def _on_resize(self, change: dict[str, Any]) -> None:
@@ -235,7 +249,7 @@ class PanelWidgets:
                             widget.interval = self._interval(control, after)
                         value = tuple(after[key]) if control.kind == "multi" else after[key]
                         if widget.value != value:
-                            self._remember(widget, value)
+                            self._remember(control, widget, value)
                             widget.value = value
                     except Exception:  # noqa: BLE001 - a widget that cannot show a value keeps its own
                         pass

@@ -180,3 +180,25 @@ def test_the_browsers_draw_requests_wait_for_a_change_in_progress():
         assert not done.wait(0.5)  # the draw request waits
     assert done.wait(30)  # and runs once the change is over
     thread.join()
+
+
+def test_a_snapped_echo_of_a_pushed_value_is_ignored_once_and_a_persons_moves_all_count():
+    pytest.importorskip("ipympl")
+    from nnlab.panels.trajectories import TrajectoriesPanel
+
+    panel = TrajectoriesPanel(steps=30)
+    panel.widget()
+    slider = next(w for c, w in panel.ui.widgets["sgd_lr"] if type(w).__name__ == "FloatLogSlider")
+    panel.apply_preset("long valley")  # pushes 0.18, which is off the slider's grid
+    panel.apply_preset("saddle point")  # pushes 0.01, which is on it
+    snapped = 10 ** (-5 + 0.05 * round((np.log10(0.18) + 5) / 0.05))  # 0.1778: what the browser sends back
+    slider.value = snapped
+    assert panel.state["sgd_lr"] == 0.01  # the browser's late snap of 0.18 (0.1778) did not become the state
+    slider.value = 0.01  # (a move elsewhere first, so that the next assignment is a change)
+    slider.value = snapped  # the same value again: the echo was used up, so this is a person's move
+    assert panel.state["sgd_lr"] == pytest.approx(snapped)
+    exact = next(w for c, w in panel.ui.widgets["sgd_lr"] if type(w).__name__ == "FloatText")
+    assert exact.value == panel.state["sgd_lr"]  # the box shows the state's exact value
+    for value in (0.8, 0.85, 0.8, 0.85):  # a slider nudged back and forth: every move counts
+        panel.ui.widgets["noise"][0][1].value = value
+        assert panel.state["noise"] == value
