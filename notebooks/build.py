@@ -34,8 +34,12 @@ NOTEBOOKS = sorted(f"{path.stem}.ipynb" for path in SOURCES.glob("*.py"))
 
 
 def slide_type(index: int, kind: str, source: str) -> str:
+    """A slide for each heading; a panel's cell starts a slide of its own below it (a subslide), so that the
+    panel has the whole slide; other cells continue the slide they are on."""
     if index == 0 or (kind == "md" and source.startswith(("# ", "## "))):
         return "slide"
+    if kind == "code" and "Panel(" in source:
+        return "subslide"
     return "fragment" if kind == "md" else "-"
 
 
@@ -56,7 +60,7 @@ def notebook(items: list[tuple[str, str]], name: str) -> dict:
         "metadata": {
             "kernelspec": KERNELSPEC,
             "language_info": {"name": "python"},
-            "rise": {"scroll": True, "enable_chalkboard": False},
+            "rise": {"scroll": True, "enable_chalkboard": False, "center": False},
         },
         "nbformat": 4,
         "nbformat_minor": 5,

@@ -59,6 +59,20 @@ export default { render };
 """
 
 
+# Inside a reveal.js slideshow (RISE), where the slide does not scroll and the probe's front end does not load
+# (ipywidgets 7): the figure comes first, then the presets and the status line, then the controls, and the
+# canvas is scaled down (keeping its shape) to fit the slide's height. Plain CSS scoped to ``.reveal``, so
+# notebooks and Voila are untouched.
+SLIDESHOW_CSS = """<style>
+.reveal .nnlab-panel > .jupyter-matplotlib { order: -2; }
+.reveal .nnlab-panel > .nnlab-presets, .reveal .nnlab-panel > .nnlab-status { order: -1; }
+.reveal .nnlab-panel .jupyter-matplotlib-canvas-div { width: auto !important; height: auto !important; }
+.reveal .nnlab-panel .jupyter-matplotlib-canvas-div canvas:first-child { position: relative !important;
+  width: auto !important; height: auto !important; max-width: 100% !important; max-height: 60vh !important; }
+.reveal .nnlab-panel .jupyter-matplotlib-canvas-div canvas:not(:first-child) { display: none; }
+</style>"""
+
+
 def _probe() -> Any:
     if os.environ.get("SERVER_SOFTWARE", "").startswith("voila"):
         return None  # Voila 0.5 cannot load anywidget's front end ("getter for the shared module ..."); fixed size
@@ -133,7 +147,8 @@ class PanelWidgets:
         self.status = w.HTML(self._status_html())
         self.anyway = w.Button(description="compute anyway", button_style="warning", layout=w.Layout(display="none"))
         self.anyway.on_click(lambda _b: panel.guarded(panel.compute_anyway))
-        parts = [w.HTML(f"<b>{html.escape(panel.title)}</b> {html.escape(panel.description)}")]
+        title = f"<b>{html.escape(panel.title)}</b> {html.escape(panel.description)}"
+        parts = [w.HTML(title + SLIDESHOW_CSS)]
         parts.append(w.Box(rows, layout=w.Layout(display="flex", flex_flow="row wrap")))
         self.group_boxes = {}
         for title, members in groups.items():  # one row per group, with its title, hidden when none of it applies
@@ -146,14 +161,18 @@ class PanelWidgets:
                 button = w.Button(description=name, layout=w.Layout(width="auto"), tooltip=f"preset: {name}")
                 button.on_click(lambda _b, name=name: panel.guarded(panel.apply_preset, name))
                 buttons.append(button)
-            parts.append(w.Box(buttons, layout=w.Layout(display="flex", flex_flow="row wrap")))
+            presets = w.Box(buttons, layout=w.Layout(display="flex", flex_flow="row wrap"))
+            presets.add_class("nnlab-presets")
+            parts.append(presets)
         self.probe = _probe()
         if self.probe is not None:
             self.probe.observe(self._on_resize, names=["width", "height"])
             parts.append(self.probe)
         self.canvas = live_canvas(panel.figure, panel._fig.lock)
         panel.attach(self.canvas)
-        parts += [self.canvas, w.HBox([self.status, self.anyway])]
+        status = w.HBox([self.status, self.anyway])
+        status.add_class("nnlab-status")
+        parts += [self.canvas, status]
         self.box = w.VBox(parts)
         self.box.add_class("nnlab-panel")
         self._show_relevant(state)

@@ -3,9 +3,10 @@
 With ipywidgets 8 the widgets do not render inside RISE (jupyterlab-contrib/rise#119); the
 ``slides`` extra pins 7.8.5. This test installs ``nnlab[slides]`` in a fresh virtual
 environment (about a minute), serves JupyterLab from it, opens the optimizers notebook as a
-slideshow at ``/rise/<notebook>``, runs the panel's cell in place (Ctrl+Enter; Shift+Enter
-would move to the next slide), drags a slider with the mouse as a presenter would, and waits
-for the figure's pixels to change.
+slideshow at ``/rise/<notebook>`` at 1280x720 and 1920x1080, goes to the panel's own slide,
+runs its cell in place (Ctrl+Enter; Shift+Enter would move to the next slide), checks that the
+figure and the presets lie on the slide, drags a slider with the mouse as a presenter would,
+and waits for the figure's pixels to change.
 """
 
 from __future__ import annotations
@@ -68,19 +69,28 @@ def test_every_panel_builds_and_drives_its_widgets_under_ipywidgets_7(slides_lab
     assert result.stdout.count("ok ") == len(load_all())
 
 
-def test_a_panel_is_live_inside_the_slideshow(slides_lab, chromium):
+@pytest.mark.parametrize("viewport", [(1280, 720), (1920, 1080)])
+def test_a_panel_is_live_inside_the_slideshow_and_its_figure_fits_the_slide(slides_lab, chromium, viewport):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page = chromium.new_page(viewport={"width": 1400, "height": 900})
+    width, height = viewport
+    page = chromium.new_page(viewport={"width": width, "height": height})
     try:
         page.goto(f"{slides_lab.url}/rise/07_optimizers.ipynb?token={slides_lab.token}")
         cell = page.locator(".jp-CodeCell").first
-        cell.wait_for(timeout=60_000)
+        cell.wait_for(state="attached", timeout=60_000)
+        # The panel's cell is a slide of its own below the title slide: go there as a clicker would.
+        for _ in range(8):
+            if "slide-0-1" in page.evaluate("() => location.hash"):
+                break
+            page.keyboard.press("PageDown")
+            page.wait_for_timeout(1500)
+        assert "slide-0-1" in page.evaluate("() => location.hash")
         # Run in place (the panel appears on this slide). A keystroke sent before the slideshow's kernel
         # is ready is dropped, so press again until the prompt shows the cell running ([*]) or run ([1]).
         started = "() => /\\[(\\*|\\d+)\\]/.test(document.querySelector('.jp-CodeCell .jp-InputPrompt').textContent)"
         for _ in range(6):
-            cell.click()
+            cell.click(force=True)
             page.keyboard.press("Control+Enter")
             try:
                 page.wait_for_function(started, timeout=15_000)
@@ -91,6 +101,11 @@ def test_a_panel_is_live_inside_the_slideshow(slides_lab, chromium):
         panel.wait_for(timeout=90_000)
         page.wait_for_function(f"(panel) => ({CANVAS_HASH})(panel) !== null", arg=panel.element_handle(),
                                timeout=90_000)  # fmt: skip
+        canvas = panel.locator(".jupyter-matplotlib-canvas-div canvas").first.bounding_box()
+        assert canvas["x"] >= 0 and canvas["x"] + canvas["width"] <= width, canvas  # the figure lies on the slide
+        assert canvas["y"] >= 0 and canvas["y"] + canvas["height"] <= height, canvas
+        presets = panel.get_by_role("button", name="saddle point", exact=True).bounding_box()
+        assert presets["y"] + presets["height"] <= height, presets  # and so do the presets below it
         before = panel.evaluate(CANVAS_HASH)
         handle = panel.locator(".widget-slider .ui-slider-handle").first  # ipywidgets 7: jQuery UI sliders
         box = handle.bounding_box()
@@ -101,6 +116,6 @@ def test_a_panel_is_live_inside_the_slideshow(slides_lab, chromium):
         page.wait_for_function(f"([panel, before]) => ({CANVAS_HASH})(panel) !== before",
                                arg=[panel.element_handle(), before], timeout=30_000)  # fmt: skip
         assert "Traceback" not in panel.inner_text()
-        Path(slides_lab.log).parent.joinpath("slideshow.png").write_bytes(page.screenshot())
+        Path(slides_lab.log).parent.joinpath(f"slideshow_{width}.png").write_bytes(page.screenshot())
     finally:
         page.close()
