@@ -94,6 +94,11 @@ class View:
         """Artists that change on every update; a live canvas then blits only them. None: full draws."""
         return []
 
+    def animated(self, artists: Any) -> list[Any]:
+        """Artists that change when only a 'play' control's key moves (the frames of ``save_animation``);
+        by default the dynamic ones. Fewer artists, faster export: axes and legends are costly to redraw."""
+        return self.dynamic(artists)
+
     def describe(self, result: Any, state: dict[str, Any]) -> str:
         """A status message about a good result (divergence, say); empty when there is nothing to say."""
         return ""
@@ -385,7 +390,7 @@ class Panel(View):
             with quiet_numerics():
                 view.update(clip.artists, clip.result, state)
 
-        images = list(clip._fig.frames(set_frame, frames))
+        images = list(clip._fig.frames(set_frame, frames, lambda: view.animated(clip.artists)))
         return write_animation(images, path, fps, title=self.title)
 
     # --- widgets ------------------------------------------------------------------------------------

@@ -221,16 +221,19 @@ class PanelFigure:
             self.figure.savefig(path, format=fmt, dpi=dpi or (200 if self.slides else 120))
         return path
 
-    def frames(self, set_frame: Callable[[int], None], n_frames: int) -> Iterator[np.ndarray]:
+    def frames(
+        self, set_frame: Callable[[int], None], n_frames: int, animated: Callable[[], list[Artist]] | None = None
+    ) -> Iterator[np.ndarray]:
         """RGB frames (H, W, 3): ``set_frame(i)`` updates the artists, then the picture is rendered.
 
-        With dynamic artists, the static background is drawn once and each frame redraws only them
-        (about a second for 200 frames instead of ten); otherwise every frame is a full draw.
+        With ``animated`` artists (the dynamic ones by default), the static background is drawn once and
+        each frame redraws only them; otherwise every frame is a full draw.
         """
         canvas = FigureCanvasAgg(self.figure)
+        moving = animated or self.dynamic
         try:
             with self.style():
-                dynamic = self.dynamic()
+                dynamic = moving()
                 for artist in dynamic:
                     artist.set_animated(True)
                 canvas.draw()
@@ -241,12 +244,12 @@ class PanelFigure:
                         canvas.draw()
                     else:
                         canvas.restore_region(background)
-                        for artist in self.dynamic():
+                        for artist in moving():
                             artist.set_animated(True)
                             self.figure.draw_artist(artist)
                     yield np.asarray(canvas.buffer_rgba())[:, :, :3].copy()
         finally:
-            for artist in self.dynamic():
+            for artist in moving():
                 artist.set_animated(False)
             if self.live is not None:
                 self.figure.set_canvas(self.live)

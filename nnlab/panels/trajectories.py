@@ -151,6 +151,11 @@ class TrajectoriesPanel(Panel, name="trajectories"):
         legend = art.paths[0].axes.get_legend()
         return [*art.paths, *art.heads, art.start, *([legend] if legend else []), art.losses[0].axes]
 
+    def animated(self, art) -> list[Any]:
+        """Stepping through the run moves only the lines and their heads (the loss axis and legend stay); the start
+        marker is redrawn above the paths, in the order of a full draw."""
+        return [*art.paths, *art.heads, art.start, *art.losses]
+
     @staticmethod
     def _legend_labels(result: Trajectories) -> list[str]:
         return [f"{label}: diverged at step {step}" if step >= 0 else label

@@ -79,7 +79,7 @@ def draw_paths(ax: Axes, loss_ax: Axes, surface: Surface, labels: list[str], col
     for label, color in zip(labels, colors):
         (path,) = ax.plot([], [], "-", color=color, lw=1.8, label=label, zorder=6)
         (head,) = ax.plot([], [], "o", color=color, ms=6, zorder=7)
-        (loss,) = loss_ax.plot([], [], "-", color=color, lw=1.6)
+        (loss,) = loss_ax.plot([], [], "-", color=color, lw=1.6, zorder=3)  # above the spines, blitted or not
         paths.append(path)
         heads.append(head)
         losses.append(loss)
@@ -115,10 +115,11 @@ def update_paths(
         shown = losses[k, : end + 1]
         finite = np.isfinite(shown)
         loss.set_data(steps[: end + 1][finite], shown[finite])
-    if labels is not None:
-        for path, label in zip(art.paths, labels):
+    ax = art.paths[0].axes
+    legend = ax.get_legend()
+    if labels is not None and (legend is None or [t.get_text() for t in legend.get_texts()] != list(labels)):
+        for path, label in zip(art.paths, labels):  # a new legend only when its labels change (a divergence)
             path.set_label(label)
-        ax = art.paths[0].axes
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False, borderaxespad=0)
 
 

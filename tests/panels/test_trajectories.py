@@ -170,3 +170,18 @@ def test_player_speed_and_step_button():
     assert small.state["frame"] == 11 and play.value == 11
     small.set(steps=80)
     assert play.max == 80 and play.value == 80  # new steps: the player shows them all
+
+
+def test_animation_frames_equal_full_draws_of_the_same_step(monkeypatch):
+    import nnlab.export
+
+    captured = {}
+    monkeypatch.setattr(nnlab.export, "write_animation", lambda images, path, fps, title: captured.update(i=images))
+    panel = TrajectoriesPanel(steps=40, optimizers=["sgd", "adam"])
+    panel.save_animation("clip.gif", frames=5, size=(600, 450))
+    for index, frame in ((2, 20), (4, 40)):  # frames 0..4 show steps 0, 10, 20, 30, 40
+        still = TrajectoriesPanel(**{**panel.state, "frame": frame})
+        still._fig.figsize = (6.0, 4.5)
+        still._layout = None
+        still._render(still._state)
+        np.testing.assert_array_equal(captured["i"][index], still.image()[:, :, :3], err_msg=f"frame {index}")
