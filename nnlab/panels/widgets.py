@@ -1,11 +1,12 @@
 """A panel's widgets: its controls, preset buttons, live figure and status line, kept in step with its state.
 
-The state is changed by people, not by echoes. When the kernel sets a slider to a value off the slider's
-grid (a preset's 0.18 on a log slider whose grid has 0.1778), the browser snaps it and sends the snapped
-value back, sometimes after the next preset has been applied. Each such push is remembered and absorbs
-exactly one value within half a grid step of it, arriving within a few seconds; values on the grid are
-never echoed, so nothing is remembered for them and every move a person makes counts. Log sliders show
-the state's exact value in a box beside them (where it can also be typed).
+The state is changed by people, not by echoes. When the kernel sets a slider, the browser may send a value
+back: a value off the slider's grid is snapped to it (a preset's 0.18 on a log slider becomes 0.1778), and
+even a value on the grid can come back with rounding noise (0.1 as 0.1000000000000002), sometimes after
+the next preset has been applied. A value within a rounding error of the state is the state; each push of
+an off-grid value absorbs exactly one value within half a grid step of it, arriving within a few seconds.
+Every move a person makes is at least one step, and counts. Log sliders show the state's exact value in a
+box beside them (where it can also be typed).
 
 Only ipywidgets features common to versions 7.8 (which renders in RISE slides) and 8 are used.
 """
@@ -209,7 +210,12 @@ class PanelWidgets:
             if self._syncing:
                 return
             value = list(change["new"]) if control.kind == "multi" else change["new"]
-            if self._is_echo(control, widget, value) or value == self.panel._state[control.name]:
+            current = self.panel._state[control.name]
+            if (
+                value == current
+                or self._rounds_to(control, widget, value, current)
+                or self._is_echo(control, widget, value)
+            ):
                 return
             self.panel.guarded(self.panel.set, **{control.name: value})
 
@@ -227,6 +233,14 @@ class PanelWidgets:
         step = float(widget.step or 1)
         steps = (self._position(control, value) - float(widget.min)) / step
         return abs(steps - round(steps)) > 1e-6
+
+    def _rounds_to(self, control: Control, widget: Any, value: Any, current: Any) -> bool:
+        """Whether a slider's ``value`` is ``current`` but for floating-point rounding (the browser computes a log
+        slider's 0.1 as 10^(-8 + 140 x 0.05) = 0.1000000000000002); a person's move is at least one step."""
+        if control.kind not in ("int", "float", "log") or type(widget).__name__ == "FloatText":
+            return False
+        step = float(widget.step or 1)
+        return abs(self._position(control, value) - self._position(control, current)) <= 1e-6 * step
 
     def _remember(self, control: Control, widget: Any, value: Any) -> None:
         if self._off_grid(control, widget, value):

@@ -35,8 +35,6 @@ def case_id(case) -> str:
 @pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, style="default", savefig_kwargs={"dpi": 100})
 def test_preset_picture(case):
     name, preset = case
-    if name.endswith("-test-panel"):
-        pytest.skip("a panel defined by a test")
     panel = get_panel_class(name)()
     if preset == "slides":
         panel.set(slides=True)

@@ -15,12 +15,6 @@ from nnlab.panels.base import PANELS, Control, Panel, View
 NAMES = sorted(load_all())
 
 
-@pytest.fixture(autouse=True, scope="module")
-def unregister_the_test_panel():
-    yield
-    PANELS.pop("tiny-test-panel", None)
-
-
 @pytest.fixture(scope="module", params=NAMES)
 def fresh_by_preset(request):
     """One panel per preset, built fresh from the defaults and that preset."""
@@ -70,38 +64,45 @@ def test_every_control_names_a_state_key_with_a_type(name):
         assert params[control.name].normalize(control.name, default) == default  # the default is valid
 
 
-# --- a panel defined here, in a test module, gets everything by registering ----------------------------------
-class SquareView(View):
-    keys = ("size",)
+# --- a panel defined in a test gets everything by registering --------------------------------------------------
+@pytest.fixture
+def tiny_panel():
+    """A minimal panel, registered for the test and unregistered after it."""
 
-    def compute(self, state):
-        return state["size"]
+    class SquareView(View):
+        keys = ("size",)
 
-    def draw(self, figure, result, state):
-        ax = figure.add_subplot()
-        ax.set_xlim(0, 10)
-        ax.set_ylim(0, 10)
-        (line,) = ax.plot([], [], "-o")
-        return line
+        def compute(self, state):
+            return state["size"]
 
-    def update(self, line, result, state):
-        upto = state["t"]
-        line.set_data(np.arange(upto + 1) * result / 10, np.arange(upto + 1) * result / 10)
+        def draw(self, figure, result, state):
+            ax = figure.add_subplot()
+            ax.set_xlim(0, 10)
+            ax.set_ylim(0, 10)
+            (line,) = ax.plot([], [], "-o")
+            return line
+
+        def update(self, line, result, state):
+            upto = state["t"]
+            line.set_data(np.arange(upto + 1) * result / 10, np.arange(upto + 1) * result / 10)
+
+    class TinyPanel(Panel, name="tiny-test-panel"):
+        title = "tiny"
+        views = {"square": SquareView()}
+        defaults = {"view": "square", "size": 5.0, "t": 10}
+        controls = (
+            Control("view", "view", "toggle", options=("square",)),
+            Control("size", "size", "float", 1.0, 10.0),
+            Control("t", "time", "play", high=10),
+        )
+        presets = {"big": {"size": 9.0}, "late": {"t": 3}}
+
+    yield TinyPanel
+    PANELS.pop("tiny-test-panel", None)
 
 
-class TinyPanel(Panel, name="tiny-test-panel"):
-    title = "tiny"
-    views = {"square": SquareView()}
-    defaults = {"view": "square", "size": 5.0, "t": 10}
-    controls = (
-        Control("view", "view", "toggle", options=("square",)),
-        Control("size", "size", "float", 1.0, 10.0),
-        Control("t", "time", "play", high=10),
-    )
-    presets = {"big": {"size": 9.0}, "late": {"t": 3}}
-
-
-def test_a_panel_registered_in_a_test_module_gets_controls_presets_status_save_animation_and_export(tmp_path):
+def test_a_panel_registered_in_a_test_gets_controls_presets_status_save_animation_and_export(tmp_path, tiny_panel):
+    TinyPanel = tiny_panel
     assert get_panel_class("tiny-test-panel") is TinyPanel
     panel = TinyPanel()
     panel.apply_preset("late")

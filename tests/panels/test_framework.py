@@ -199,6 +199,10 @@ def test_a_snapped_echo_of_a_pushed_value_is_ignored_once_and_a_persons_moves_al
     assert panel.state["sgd_lr"] == pytest.approx(snapped)
     exact = next(w for c, w in panel.ui.widgets["sgd_lr"] if type(w).__name__ == "FloatText")
     assert exact.value == panel.state["sgd_lr"]  # the box shows the state's exact value
+    panel.apply_preset("saddle point")  # rmsprop_lr 0.01 is on the grid, but comes back with rounding noise
+    rms = next(w for c, w in panel.ui.widgets["rmsprop_lr"] if type(w).__name__ == "FloatLogSlider")
+    rms.value = 0.010000000000000002
+    assert panel.state["rmsprop_lr"] == 0.01
     for value in (0.8, 0.85, 0.8, 0.85):  # a slider nudged back and forth: every move counts
         panel.ui.widgets["noise"][0][1].value = value
         assert panel.state["noise"] == value
