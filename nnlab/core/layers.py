@@ -281,6 +281,14 @@ class DropConnect(Linear):
         multiplier = (self.mask / self.keep_prob).astype(W.dtype, copy=False)
         return x @ (W * multiplier) + self.params["b"], (x, multiplier)
 
+    def apply(self, x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """The training-time output for a given keep-mask over W (boolean, the shape of W): x (W m / p) + b."""
+        W = self.params["W"]
+        x = self._input(x, W.shape[0])
+        mask = np.asarray(mask, dtype=bool)
+        check_same_shape("mask", mask, "W", W)
+        return x @ (W * (mask / self.keep_prob).astype(W.dtype, copy=False)) + self.params["b"]
+
     def backward(self, dout, cache):
         x, multiplier = cache
         W = self.params["W"] if multiplier is None else self.params["W"] * multiplier

@@ -2,11 +2,12 @@
 
 The state is changed by people, not by echoes. When the kernel sets a slider, the browser may send a value
 back: a value off the slider's grid is snapped to it (a preset's 0.18 on a log slider becomes 0.1778), and
-even a value on the grid can come back with rounding noise (0.1 as 0.1000000000000002), sometimes after
-the next preset has been applied. A value within a rounding error of the state is the state; each push of
-an off-grid value absorbs exactly one value within half a grid step of it, arriving within a few seconds.
-Every move a person makes is at least one step, and counts. Log sliders show the state's exact value in a
-box beside them (where it can also be typed).
+even a value on the grid can come back with rounding noise (1.0 as 1.000000000000002), sometimes after
+the next preset has been applied. Each push is remembered for a few seconds and absorbs exactly one such
+value (within half a grid step of an off-grid push, within rounding of an on-grid one); a value within
+rounding of the current state is the state. Every other move counts. (The one move lost: a person's move,
+within those seconds, to exactly a value the kernel has just pushed.) Log sliders show the state's exact
+value in a box beside them (where it can also be typed).
 
 Only ipywidgets features common to versions 7.8 (which renders in RISE slides) and 8 are used.
 """
@@ -226,10 +227,12 @@ class PanelWidgets:
         """Where ``value`` sits on a slider: its exponent on a log slider, itself otherwise."""
         return math.log10(value) if control.kind == "log" and value > 0 else float(value)
 
+    @staticmethod
+    def _is_slider(control: Control, widget: Any) -> bool:
+        return control.kind in ("int", "float", "log") and type(widget).__name__ != "FloatText"
+
     def _off_grid(self, control: Control, widget: Any, value: Any) -> bool:
-        """Whether the browser will snap ``value`` (and send the snapped value back)."""
-        if control.kind not in ("int", "float", "log") or type(widget).__name__ == "FloatText":
-            return False
+        """Whether the browser will snap ``value`` to the slider's grid."""
         step = float(widget.step or 1)
         steps = (self._position(control, value) - float(widget.min)) / step
         return abs(steps - round(steps)) > 1e-6
@@ -237,25 +240,28 @@ class PanelWidgets:
     def _rounds_to(self, control: Control, widget: Any, value: Any, current: Any) -> bool:
         """Whether a slider's ``value`` is ``current`` but for floating-point rounding (the browser computes a log
         slider's 0.1 as 10^(-8 + 140 x 0.05) = 0.1000000000000002); a person's move is at least one step."""
-        if control.kind not in ("int", "float", "log") or type(widget).__name__ == "FloatText":
+        if not self._is_slider(control, widget):
             return False
         step = float(widget.step or 1)
         return abs(self._position(control, value) - self._position(control, current)) <= 1e-6 * step
 
     def _remember(self, control: Control, widget: Any, value: Any) -> None:
-        if self._off_grid(control, widget, value):
+        """A value the kernel pushed to a slider, which the browser may send back once: snapped to the grid when
+        it is off the grid, with rounding noise when it is on it."""
+        if self._is_slider(control, widget):
             now = time.monotonic()
-            recent = [(v, t) for v, t in self.pushed.get(id(widget), []) if now - t < ECHO_SECONDS]
-            self.pushed[id(widget)] = [*recent[-7:], (value, now)]
+            recent = [entry for entry in self.pushed.get(id(widget), []) if now - entry[2] < ECHO_SECONDS]
+            self.pushed[id(widget)] = [*recent[-7:], (value, self._off_grid(control, widget, value), now)]
 
     def _is_echo(self, control: Control, widget: Any, value: Any) -> bool:
-        """The browser's snap of a value the kernel pushed: each push absorbs one such value, once."""
+        """The browser's return of a value the kernel pushed recently: each push absorbs one such value, once."""
         now = time.monotonic()
-        half_step = 0.51 * float(getattr(widget, "step", 1) or 1)
+        step = float(getattr(widget, "step", 1) or 1)
         pending = self.pushed.get(id(widget), [])
-        for i, (pushed, at) in enumerate(pending):
-            near = abs(self._position(control, value) - self._position(control, pushed)) <= half_step
-            if now - at < ECHO_SECONDS and near:
+        for i, (pushed, off_grid, at) in enumerate(pending):
+            tolerance = 0.51 * step if off_grid else 1e-6 * step
+            distance = abs(self._position(control, value) - self._position(control, pushed))
+            if now - at < ECHO_SECONDS and distance <= tolerance:
                 del pending[i]
                 return True
         return False

@@ -36,6 +36,17 @@ def test_dropout_apply_with_the_drawn_mask_equals_the_forward_pass():
         drop.apply(x, np.ones((4, 5), dtype=bool))
 
 
+def test_dropconnect_apply_with_the_drawn_mask_equals_the_forward_pass():
+    from nnlab.core.layers import DropConnect
+
+    layer = DropConnect(5, 3, keep_prob=0.4, rng=3)
+    x = np.random.default_rng(4).standard_normal((6, 5))
+    out, _ = layer.forward(x)
+    np.testing.assert_allclose(layer.apply(x, layer.mask), out, rtol=1e-15)
+    with pytest.raises(ValueError, match=r"mask has shape \(3, 5\) but W has shape \(5, 3\)"):
+        layer.apply(x, np.ones((3, 5), dtype=bool))
+
+
 def test_the_exact_ensemble_is_the_probability_weighted_average_of_every_sub_network():
     net = Network(NetworkSpec([3, 2, 2], activation="relu", keep_prob=0.6, input_keep_prob=0.7, seed=4))
     x = np.random.default_rng(5).standard_normal((2, 3))

@@ -206,3 +206,26 @@ def test_a_snapped_echo_of_a_pushed_value_is_ignored_once_and_a_persons_moves_al
     for value in (0.8, 0.85, 0.8, 0.85):  # a slider nudged back and forth: every move counts
         panel.ui.widgets["noise"][0][1].value = value
         assert panel.state["noise"] == value
+
+
+def test_a_late_rounding_echo_of_an_on_grid_push_does_not_become_the_state():
+    """Seen on a clean-clone CI run: long valley pushed adagrad_lr 1.0 (on the log slider's grid); the browser sent
+    it back as 1.000000000000002 after the next presets had set 0.5."""
+    pytest.importorskip("ipympl")
+    from nnlab.panels.trajectories import TrajectoriesPanel
+
+    panel = TrajectoriesPanel(steps=30)
+    panel.widget()
+    slider = next(w for c, w in panel.ui.widgets["adagrad_lr"] if type(w).__name__ == "FloatLogSlider")
+    for preset in ("long valley", "saddle point", "noisy bowl: momentum smooths", "long valley",
+                   "Beale's function + Adam"):  # fmt: skip
+        panel.apply_preset(preset)
+    assert panel.state["adagrad_lr"] == 0.5
+    slider.value = 1.000000000000002  # the late echo of long valley's push
+    assert panel.state["adagrad_lr"] == 0.5
+    slider.value = 0.5
+    slider.value = 1.000000000000002  # long valley pushed 1.0 twice: the second echo is absorbed too
+    assert panel.state["adagrad_lr"] == 0.5
+    slider.value = 0.5
+    slider.value = 1.000000000000002  # now a person's move
+    assert panel.state["adagrad_lr"] == pytest.approx(1.0)
