@@ -35,6 +35,15 @@ INPUTS = {
     "shifted": "x ~ N(1, 1): not zero-centred",
 }
 GRAD_SAMPLE = 65_536
+# EECS 498 lecture 10, "Weight Initialization: Residual Networks": each hidden layer becomes a block
+# x + F(x), F(x) = W2 f(W1 x + b); with He init Var(x + F(x)) > Var(x), and the variance grows block by block;
+# with W2 = 0 at the start, Var(x + F(x)) = Var(x).
+RESIDUAL = {
+    "off": "plain layers f(W x + b)",
+    "on": "blocks x + W2 f(W1 x + b), both initialized alike",
+    "on, W2 = 0": "blocks x + W2 f(W1 x + b) with the second layer initialized to zero",
+}
+SECOND_LAYER = 1000  # unit draws of a block's W2 are cached as layer SECOND_LAYER + block
 
 
 class UnitDrawCache:
@@ -80,6 +89,9 @@ class Study:
 
     layers: list[LayerTrace]
     loss: float
+    # After the backward pass: whether every unit of every hidden layer gets the same gradient dL/dz (then one
+    # SGD step changes each unit's weights alike, and units that were identical stay identical).
+    identical_updates: bool | None = None
 
     @property
     def stds(self) -> np.ndarray:
@@ -101,13 +113,16 @@ def run_study(
     seed: int = 0,
     cache: UnitDrawCache | None = None,
     activation_params: dict[str, Any] | None = None,
+    residual: str = "off",
 ) -> Study:
     """Forward ``batch`` random inputs through ``depth`` hidden layers of ``width`` units, then a linear layer to
     ``classes`` scores and a softmax loss on random labels; optionally backward for dL/dW of every hidden layer.
 
     Every weight matrix, the output layer's included, uses the same initializer (hidden layer l draws from
     the generator seeded (seed, l), so earlier layers do not change when ``depth`` does). The input has
-    ``width`` features, as in the EECS 498 code (``dims = [4096] * 7``).
+    ``width`` features, as in the EECS 498 code (``dims = [4096] * 7``). With ``residual`` (see
+    :data:`RESIDUAL`) each hidden layer is a residual block, traced as one layer: its ``pre_activation`` is
+    W1 x + b, its ``activation`` the block's output x + F(x), its ``grad_W`` dL/dW1.
     """
     depth = check_int("depth", depth, low=1, high=100)
     width = check_int("width", width, low=1, high=16384)
@@ -115,6 +130,7 @@ def run_study(
     classes = check_int("classes", classes, low=2)
     check_choice("activation", activation, ACTIVATIONS)
     check_choice("inputs", inputs, INPUTS)
+    check_choice("residual", residual, RESIDUAL)
     bias = check_number("bias", bias)
     act = get_activation(activation, **(activation_params or {}))
     cache = cache or UnitDrawCache()
@@ -135,14 +151,20 @@ def run_study(
     layers: list[LayerTrace] = []
     caches = []
     h = x
+    second_scale = dtype.type(0.0 if residual == "on, W2 = 0" else hidden_plan.scale)
     for index in range(depth):
         unit = cache.get(seed, index, hidden_plan.kind, (width, width), hidden_plan.k)
         z = hidden_plan.scale * _matmul(h, unit, width) + dtype.type(bias)
         bn = BatchNorm(width, dtype=dtype) if batchnorm else None
         normalized, bn_cache = bn.forward(z) if bn else (None, None)
         a = act.value(z if bn is None else normalized)
+        block = None
+        if residual != "off":  # x + W2 f(W1 x + b)
+            second = cache.get(seed, SECOND_LAYER + index, hidden_plan.kind, (width, width), hidden_plan.k)
+            block = (a, second)
+            a = h + second_scale * _matmul(a, second, width)
         layers.append(LayerTrace(pre_activation=z, activation=a, normalized=normalized))
-        caches.append((h, unit, bn, bn_cache))
+        caches.append((h, unit, bn, bn_cache, block))
         h = a
     out_unit = cache.get(seed, depth, out_plan.kind, (width, classes), out_plan.k)
     scores = out_plan.scale * _matmul(h, out_unit, classes)
@@ -155,16 +177,23 @@ def run_study(
 
     d = (out_plan.scale * _matmul_t(dscores.astype(dtype), out_unit, width)).astype(dtype, copy=False)
     sample_rng = np.random.default_rng([seed, 20_000])
+    study.identical_updates = True
     for index in range(depth - 1, -1, -1):
         stats = layers[index]
-        h_in, unit, bn, bn_cache = caches[index]
+        h_in, unit, bn, bn_cache, block = caches[index]
         stats.grad_activation = d
-        dz = d * act.derivative(stats.normalized if batchnorm else stats.pre_activation, stats.activation)
+        inner, d_inner = stats.activation, d
+        if block is not None:  # through F(x) = W2 f(z); the identity path carries d as it is
+            inner, second = block
+            d_inner = second_scale * _matmul_t(d, second, width)
+        dz = d_inner * act.derivative(stats.normalized if batchnorm else stats.pre_activation, inner)
         if bn is not None:
             dz, _ = bn.backward(dz, bn_cache)
+        study.identical_updates &= bool(np.all(dz == dz[:, :1]))
         stats.grad_W = _sampled_outer(h_in, dz, sample_rng)
         if index > 0:  # the gradient with respect to the input itself is not needed
-            d = hidden_plan.scale * _matmul_t(dz, unit, width)
+            d_in = hidden_plan.scale * _matmul_t(dz, unit, width)
+            d = d_in if block is None else d + d_in
     return study
 
 

@@ -289,8 +289,9 @@ class Panel(View):
                     self.artists = view.draw(self.figure, result, state)
                     self._layout = layout
                 view.update(self.artists, result, state)
+            status = view.describe(result, state)
         self.result = result
-        self.status = view.describe(result, state)
+        self.status = status
 
     def _change(self, new_state: dict[str, Any], changed: list[str], confirmed: bool = False) -> None:
         """Validate, render and keep ``new_state``; on any failure, show why and keep the last good state.
@@ -411,7 +412,12 @@ class Panel(View):
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
+        from nnlab.panels.widgets import key_guard
+
         display(self.widget())
+        guard = key_guard()
+        if guard is not None:
+            display(guard)
 
     def guarded(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """Call ``fn`` under the figure's lock; an exception becomes the status message (for callbacks of widgets

@@ -72,7 +72,7 @@ class Masks(View):
             rows = [units[i] for i, layer in enumerate(LAYERS) if layer in state["layers"]]
             grid = np.concatenate(rows, axis=1).T if rows else np.ones((1, BATCH), dtype=bool)
             names = ", ".join(layer for layer in LAYERS if layer in state["layers"]) or "none dropped"
-            title = f"kept units ({names}) x {BATCH} examples: {grid.mean():.0%} kept"
+            title = f"kept units ({names})\nx {BATCH} examples: {grid.mean():.0%} kept"
             viz.update_masks(art, units, weights, grid, title, "example in the minibatch", "unit")
         else:
             masked = [w for w, layer in zip(weights, LAYERS) if layer in state["layers"]]

@@ -41,7 +41,6 @@ SLIDES_RC = {
     "axes.linewidth": 1.3,
 }
 NOTEBOOK_RC = {"font.size": 10, "axes.titlesize": 11}
-SLIDES_ASPECT = 16 / 9
 DPI = 100
 # Live figures follow the width of their output area within these bounds (pixels).
 MIN_WIDTH, MAX_WIDTH = 560, 1400
@@ -67,7 +66,7 @@ def whole_pixels(n: float) -> int:
 def figure_size(figsize: tuple[float, float], slides: bool, width_px: int | None, height_px: int | None = None):
     """Figure size in inches: the panel's own ``figsize`` (or 16:9 for slides), scaled to ``width_px`` when the
     width of the output area is known, and no taller than ``height_px``; always whole pixels."""
-    w, h = (13.33, 13.33 / SLIDES_ASPECT) if slides else figsize
+    w, h = (12.8, 7.2) if slides else figsize  # slides: 1280x720 px, 1920x1080 when saved at 150 dpi
     if width_px:
         width = min(max(int(width_px), MIN_WIDTH), MAX_WIDTH) / DPI
         w, h = width, width * h / w
@@ -218,7 +217,7 @@ class PanelFigure:
         if fmt not in ("png", "svg", "pdf"):
             raise ValueError(f"path={str(path)!r}: the extension must be .png, .svg or .pdf")
         with self.style(), self._everything_drawn():
-            self.figure.savefig(path, format=fmt, dpi=dpi or (200 if self.slides else 120))
+            self.figure.savefig(path, format=fmt, dpi=dpi or (150 if self.slides else 120))
         return path
 
     def frames(

@@ -32,9 +32,29 @@ SPINNER = (
     "border:2px solid #bbb;border-top-color:#1f77b4;border-radius:50%;animation:nnlab-spin 0.8s linear infinite'>"
     "</span>"
 )
-# Stops keys pressed in a panel's controls from reaching the page (RISE would change slides), and reports the
-# panel's width (and the window's height) so that the figure can fit its output area or slide.
-PROBE_JS = """
+# Keeps keys pressed in a panel inside it: reveal.js (RISE) would change slides, JupyterLab would move between
+# cells. One listener on the page's root element stops them on their way up to reveal.js's listener on the
+# document; and an arrow key on a slider is marked handled before JupyterLab's shortcuts see it (they are matched
+# on the way down, in the capture phase; Lumino skips a prevented key, the slider still moves). Installed once
+# per page, by the probe (ipywidgets 8) or as a JavaScript output beside the panel (ipywidgets 7, the slides
+# extra, where the probe's front end does not load; RISE renders trusted JavaScript outputs).
+KEY_GUARD_JS = """
+if (!window.nnlabKeyGuard) {
+  window.nnlabKeyGuard = true;
+  const keys = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "];
+  const inPanel = (event) => keys.includes(event.key) && event.target instanceof Element
+    && event.target.closest(".nnlab-panel") !== null;
+  window.addEventListener("keydown", (event) => {
+    if (inPanel(event) && event.key !== " " && event.target.matches(".ui-slider-handle, .noUi-handle, [role=slider]")) {
+      event.preventDefault();
+    }
+  }, true);
+  document.documentElement.addEventListener("keydown", (event) => { if (inPanel(event)) event.stopPropagation(); });
+}
+"""
+# The probe also reports the panel's width (and the window's height), so that the figure fits its output area.
+PROBE_JS = (
+    """
 function render({ model, el }) {
   el.style.height = "0px";
   el.style.width = "100%";
@@ -46,19 +66,14 @@ function render({ model, el }) {
   };
   const observer = new ResizeObserver(report);
   observer.observe(el);
-  const keys = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "];
-  const stop = (event) => { if (keys.includes(event.key)) event.stopPropagation(); };
-  let root = null, closed = false;
-  const guard = () => {  // once the panel is in the page: keys pressed in it stay in it
-    root = el.closest(".nnlab-panel");
-    if (root) root.addEventListener("keydown", stop);
-    else if (!closed) setTimeout(guard, 200);
-  };
-  guard();
-  return () => { closed = true; observer.disconnect(); if (root) root.removeEventListener("keydown", stop); };
+"""
+    + KEY_GUARD_JS
+    + """
+  return () => observer.disconnect();
 }
 export default { render };
 """
+)
 
 
 # Inside a reveal.js slideshow (RISE), where the slide does not scroll and the probe's front end does not load
@@ -73,6 +88,16 @@ SLIDESHOW_CSS = """<style>
   width: auto !important; height: auto !important; max-width: 100% !important; max-height: 60vh !important; }
 .reveal .nnlab-panel .jupyter-matplotlib-canvas-div canvas:not(:first-child) { display: none; }
 </style>"""
+
+
+def key_guard() -> Any:
+    """A JavaScript output that keeps keys pressed in a panel inside it, under ipywidgets 7; None under 8."""
+    import ipywidgets
+    from IPython.display import Javascript
+
+    if int(ipywidgets.__version__.split(".")[0]) >= 8:
+        return None  # the probe guards the keys
+    return Javascript(KEY_GUARD_JS)
 
 
 def _probe() -> Any:

@@ -130,7 +130,7 @@ def update_training(art: dict[str, Any], runs: dict[str, Any], data: Any) -> Non
         ax.scatter(*data.X_train.T, c=data.y_train, cmap="coolwarm", s=14, edgecolors="k", lw=0.4)
         ax.scatter(*data.X_val.T, c=data.y_val, cmap="coolwarm", s=14, marker="x", lw=0.8)
         h = run["history"]
-        ax.set_title(f"{name}: train {h.train_acc[-1]:.0%}, val {h.val_acc[-1]:.0%}", fontsize="medium")
+        ax.set_title(f"{name}\ntrain {h.train_acc[-1]:.0%}, val {h.val_acc[-1]:.0%}", fontsize="medium")
         ax.set_xticks([])
         ax.set_yticks([])
     curves = axes[2]

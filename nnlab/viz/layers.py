@@ -11,12 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import StepPatch
 from matplotlib.text import Text
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import LogLocator, MaxNLocator, ScalarFormatter
 from matplotlib.transforms import blended_transform_factory
+
+from nnlab.viz.axes import plain_log_labels
 
 ROW_HEIGHT = 0.85
 
@@ -74,7 +77,7 @@ def draw_ridgeline(ax: Axes, max_rows: int, bins: int = 60, color: str = "C0", n
     ax.spines[["top", "right", "left"]].set_visible(False)
     ax.set_yticks([])
     ax.xaxis.set_major_locator(MaxNLocator(5))
-    title = ax.set_title("")
+    title = ax.set_title("", loc="left")
     return Ridgeline(ax, patches, notes, title)
 
 
@@ -118,24 +121,42 @@ class StatsStrip:
 
 
 def draw_stats_strip(ax: Axes) -> StatsStrip:
-    """Two lines, mean and standard deviation against layer number."""
-    (mean,) = ax.plot([], [], "o-", color="C1", ms=4)
-    (std,) = ax.plot([], [], "s-", color="C0", ms=4)
+    """Two lines, mean and standard deviation against layer number (tick labels on the right, beside the edge)."""
+    (mean,) = ax.plot([], [], "o-", color="C1", ms=4, label="mean")
+    (std,) = ax.plot([], [], "s-", color="C0", ms=4, label="std")
     ax.axhline(0, color="0.7", lw=0.8, zorder=0)
     ax.set_xlabel("layer")
-    ax.yaxis.set_major_locator(MaxNLocator(4))
-    ax.spines[["top", "right"]].set_visible(False)
+    ax.yaxis.tick_right()
+    ax.spines[["top", "left"]].set_visible(False)
+    ax.legend(handles=[std, mean], fontsize="small", frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0),
+              ncols=2, handlelength=1.2, columnspacing=0.8, borderaxespad=0.2)  # fmt: skip
     return StatsStrip(ax, mean, std)
 
 
-def update_stats_strip(art: StatsStrip, means: np.ndarray, stds: np.ndarray, title: str) -> None:
+def update_stats_strip(art: StatsStrip, means: np.ndarray, stds: np.ndarray, title: str, log: bool = False) -> None:
+    """Mean and std per layer; with ``log``, the std alone on a log axis (gradients that vanish over decades)."""
     layers = np.arange(1, len(means) + 1)
     art.mean.set_data(layers, means)
     art.std.set_data(layers, stds)
-    finite = np.concatenate([means[np.isfinite(means)], stds[np.isfinite(stds)], [0.0]])
-    lo, hi = finite.min(), finite.max()
-    pad = 0.08 * (hi - lo) if hi > lo else 1.0
-    art.ax.set_ylim(lo - pad, hi + pad)
+    art.mean.set_visible(not log)
+    legend = art.ax.get_legend()
+    legend.legend_handles[1].set_visible(not log)
+    legend.get_texts()[1].set_visible(not log)
+    art.ax.set_yscale("log" if log else "linear")
+    if log:
+        plain_log_labels(art.ax.yaxis)
+    positive = stds[np.isfinite(stds) & (stds > 0)]
+    if log and positive.size:
+        lo, hi = np.log10(positive.min()), np.log10(positive.max())
+        art.ax.set_ylim(10 ** (np.floor(lo) - 0.1), 10 ** (np.ceil(hi) + 0.1))
+        art.ax.yaxis.set_major_locator(LogLocator(numticks=5))
+    else:
+        finite = np.concatenate([means[np.isfinite(means)], stds[np.isfinite(stds)], [0.0]])
+        lo, hi = finite.min(), finite.max()
+        pad = 0.08 * (hi - lo) if hi > lo else 1.0
+        art.ax.set_ylim(lo - pad, hi + pad)
+        art.ax.yaxis.set_major_locator(MaxNLocator(4))
+        art.ax.yaxis.set_major_formatter(ScalarFormatter())
     art.ax.set_xlim(0.5, max(len(means), 1) + 0.5)
     art.ax.set_xticks(layers if len(layers) <= 6 else layers[:: (len(layers) + 4) // 5])
-    art.ax.set_title(title + "\nstd (blue), mean (orange)", fontsize="medium")
+    art.ax.set_title(title, fontsize="medium", pad=1.9 * rcParams["font.size"])  # above the legend

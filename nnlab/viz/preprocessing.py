@@ -122,7 +122,7 @@ def update_patch_gallery(art: dict[str, Any], result: dict[str, Any], shown: int
     axes["explained"].set_xlim(0, len(explained) + 1)
     axes["eigenvectors"].set_title("top 16 eigenvectors", fontsize="medium")
     axes["originals"].set_title(f"{shown} patches ({patch}x{patch})", fontsize="medium")
-    axes["reconstruction"].set_title(f"from the top {k} components (error {result['error']:.1e})", fontsize="medium")
+    axes["reconstruction"].set_title(f"top {k} components\n(error {result['error']:.1e})", fontsize="medium")
     axes["pca_white"].set_title("PCA-whitened (in the eigenbasis)", fontsize="medium")
     axes["zca_white"].set_title("ZCA-whitened (rotated back)", fontsize="medium")
 

@@ -28,7 +28,7 @@ def draw_surface(ax: Axes, surface: Surface, n: int = 240, levels: int = 24) -> 
     (x0, x1), (y0, y1) = surface.window
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.xaxis.set_major_locator(MaxNLocator(6))
+    ax.xaxis.set_major_locator(MaxNLocator(6, prune="lower"))  # its first label would touch the y axis' last
     ax.yaxis.set_major_locator(MaxNLocator(6))
     ax.set_title(f"{surface.title}\n{surface.formula}", fontsize="medium")  # two lines: clear of the legend
 

@@ -6,7 +6,8 @@ environment (about a minute), serves JupyterLab from it, opens the optimizers no
 slideshow at ``/rise/<notebook>`` at 1280x720 and 1920x1080, goes to the panel's own slide,
 runs its cell in place (Ctrl+Enter; Shift+Enter would move to the next slide), checks that the
 figure and the presets lie on the slide, drags a slider with the mouse as a presenter would,
-and waits for the figure's pixels to change.
+and waits for the figure's pixels to change; then presses an arrow key on the focused slider,
+which moves the slider and leaves the slide where it is.
 """
 
 from __future__ import annotations
@@ -115,6 +116,14 @@ def test_a_panel_is_live_inside_the_slideshow_and_its_figure_fits_the_slide(slid
         page.mouse.up()
         page.wait_for_function(f"([panel, before]) => ({CANVAS_HASH})(panel) !== before",
                                arg=[panel.element_handle(), before], timeout=30_000)  # fmt: skip
+        # Arrow keys on a focused slider move the slider, not the slideshow.
+        before = panel.evaluate(CANVAS_HASH)
+        handle.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"([panel, before]) => ({CANVAS_HASH})(panel) !== before",
+                               arg=[panel.element_handle(), before], timeout=30_000)  # fmt: skip
+        page.wait_for_timeout(1000)
+        assert "slide-0-1" in page.evaluate("() => location.hash")
         assert "Traceback" not in panel.inner_text()
         Path(slides_lab.log).parent.joinpath(f"slideshow_{width}.png").write_bytes(page.screenshot())
     finally:

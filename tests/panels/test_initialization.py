@@ -62,7 +62,7 @@ def test_zero_init_shows_the_symmetry_problem(panel):
     panel.apply_preset("zero init: symmetry")
     assert all(layer.identical_units for layer in panel.result.layers)
     assert panel.status.startswith("symmetry")
-    assert "all units identical" in panel.artists[0].notes[0].get_text()
+    assert "units identical" in panel.artists[0].notes[0].get_text()
 
 
 def test_study_equals_the_core_network_with_the_same_weights():
@@ -105,6 +105,9 @@ def test_every_control_changes_the_state_and_the_picture():
     small = InitializationPanel(**start)
     for control in small.controls:
         small.set(**start)
+        if not small.shows_control(control, small.state):  # controls that apply in another view or initializer
+            small.set(**{"gradient_axis": {"view": "gradients dL/dW"}, "sparse_k": {"init": "sparse"}}[control.name])
+            assert small.shows_control(control, small.state), control.name
         before_state, before_image = small.state, small.image()
         new = _different(control, before_state[control.name])
         small.set(**{control.name: new})
@@ -125,3 +128,96 @@ def test_too_much_memory_is_refused_in_the_status_and_the_picture_stays():
     small.set(width=16384, depth=10)
     assert small.error == "width=16384 is not valid: width must be one of: 16, 64, 256, 500, 1024, 2048, 4096"
     np.testing.assert_array_equal(small.image(), picture)
+
+
+def _mass_centres(panel) -> tuple[np.ndarray, tuple[float, float]]:
+    """Each drawn row's centre of mass on the picture's x axis, and the axis' limits."""
+    ridge = panel.artists[0]
+    centres = []
+    for row in range(len(panel.result.layers)):
+        data = ridge.patches[row].get_data()
+        mass, mids = data.values + row, (data.edges[:-1] + data.edges[1:]) / 2  # row r is drawn from baseline -r
+        centres.append(float((mass * mids).sum() / mass.sum()))
+    return np.array(centres), ridge.ax.get_xlim()
+
+
+def test_gradient_views_share_one_log_axis_so_small_gradients_look_small(panel):
+    """EECS 498: at std 0.01 dL/dW (std 1.7e-4) is a tenth of Xavier's (1.6e-3); on the fixed log10 |value|
+    axis every layer's mass sits about one decade left of Xavier's, on the same limits."""
+    panel.apply_preset("tanh, std 0.01")
+    panel.set(view="gradients dL/dW")
+    small, small_axis = _mass_centres(panel)
+    panel.apply_preset("tanh, Xavier")
+    xavier, xavier_axis = _mass_centres(panel)
+    assert small_axis == xavier_axis == (-12.0, 2.0)
+    np.testing.assert_allclose(xavier - small, 1.0, atol=0.15)
+    panel.apply_preset("tanh, std 0.01")
+    assert panel.artists[0].notes[0].get_text() == "layer 1: mean=0.00 std=1.7e-04"
+    # "linear, zoomed" scales the axis to the values at hand again
+    panel.set(gradient_axis="linear, zoomed")
+    assert panel.artists[0].ax.get_xlim()[1] < 0.01
+    panel.set(gradient_axis="log10 |value|", view="activations")
+
+
+def test_means_and_stds_are_printed_as_the_lecture_prints_them():
+    from nnlab.panels.initialization import lecture_stats
+
+    assert lecture_stats(-0.0023, 0.49) == "mean=0.00 std=0.49"
+    assert lecture_stats(0.39, 0.58) == "mean=0.39 std=0.58"
+    assert lecture_stats(0.0, 2.7e-05) == "mean=0.00 std=2.7e-05"  # two decimals would show 0.00
+    assert lecture_stats(0.0, 0.0) == "mean=0.00 std=0.00"
+    assert lecture_stats(float("nan"), float("inf")) == "mean=nan std=inf"
+
+
+def test_the_cs231n_experiments_as_presets(panel):
+    """CS231n notes / lecture 6, 10 layers of 500 units, batch 1000: tanh at std 1 saturates (about 90% of the
+    units at |a| > 0.99); ReLU with Xavier collapses (std 0.585 to 0.025); with He ("divided by two") it stays
+    near 0.81."""
+    panel.apply_preset("CS231n: tanh, std 1 saturates")
+    saturated = [np.mean(np.abs(layer.activation) > 0.99) for layer in panel.result.layers]
+    np.testing.assert_allclose(saturated, 0.9, atol=0.02)
+    assert "saturated" in panel.artists[0].notes[0].get_text()
+    panel.apply_preset("CS231n: ReLU, Xavier")
+    assert panel.result.stds[0] == pytest.approx(0.585, abs=0.005)
+    assert panel.result.stds[-1] == pytest.approx(0.025, abs=0.003)
+    panel.apply_preset("CS231n: ReLU, He")
+    np.testing.assert_allclose(panel.result.stds, 0.81, atol=0.06)
+
+
+def test_linear_with_xavier_and_selu_with_lecun_keep_unit_std_through_every_layer(panel):
+    """Var(y) = Din Var(x) Var(w) = Var(x) when Var(w) = 1/Din; SELU with LeCun init is self-normalizing."""
+    for preset in ("linear, Xavier", "SELU, LeCun"):
+        panel.apply_preset(preset)
+        np.testing.assert_allclose(panel.result.stds, 1.0, atol=0.03, err_msg=preset)
+
+
+def test_sparse_init_has_k_connections_per_unit_and_k_is_a_control():
+    small = InitializationPanel(width=64, depth=2, init="sparse", sparse_k=10, scale=1.0)
+    assert small.shows_control(next(c for c in small.controls if c.name == "sparse_k"), small.state)
+    unit = small.compute(small.state)  # noqa: F841 - fills the shared cache
+    from nnlab.panels.initialization import UNITS
+
+    draw = UNITS.get(0, 0, "sparse", (64, 64), 10)
+    assert np.all(np.count_nonzero(draw, axis=0) == 10)  # every unit listens to exactly 10 inputs
+    small.set(sparse_k=3)
+    assert np.all(np.count_nonzero(UNITS.get(0, 0, "sparse", (64, 64), 3), axis=0) == 3)
+    small.set(init="normal")
+    assert not small.shows_control(next(c for c in small.controls if c.name == "sparse_k"), small.state)
+
+
+def test_relu_bias_001_shows_the_fraction_of_active_units(panel):
+    panel.apply_preset("ReLU, He")
+    without = panel.artists[0].notes[0].get_text()
+    panel.apply_preset("ReLU, He, bias 0.01")
+    with_bias = panel.artists[0].notes[0].get_text()
+    active = [float(np.mean(layer.activation > 0)) for layer in panel.result.layers]
+    assert f"{active[0]:.1%} active" in with_bias and "active" in without
+    assert all(a > 0.499 for a in active)
+
+
+def test_residual_presets_say_how_the_variance_changes_per_block(panel):
+    panel.apply_preset("residual, He: variance grows")
+    assert panel.status == "residual blocks: Var(x + F(x)) / Var(x) = 3.01 per block"
+    panel.apply_preset("residual, W2 = 0")
+    assert panel.status == "residual blocks: Var(x + F(x)) / Var(x) = 1.00 per block"
+    np.testing.assert_allclose(panel.result.stds, 1.0, atol=0.01)
