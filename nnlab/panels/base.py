@@ -119,6 +119,9 @@ class Panel(View):
     params: ClassVar[dict[str, Param]] = {}
     presets: ClassVar[dict[str, dict[str, Any]]] = {}
     preset_keeps: ClassVar[frozenset[str]] = frozenset()
+    # Buttons beside the presets that compute new settings from the current state (label -> method name); the
+    # method changes the state through :meth:`set`, so the picture still follows from the state alone.
+    actions: ClassVar[dict[str, str]] = {}
     views: ClassVar[dict[str, View]] = {}
     view_keys: ClassVar[frozenset[str]] = frozenset()
     figsize: ClassVar[tuple[float, float]] = (10.0, 5.0)
@@ -193,6 +196,16 @@ class Panel(View):
             raise ValueError(f"preset={name!r} is not valid; choose one of: {', '.join(self.presets)}")
         keep = {k: self._state[k] for k in self.preset_keeps | {"slides"}}
         self._change({**self.state_defaults(), **keep, **self.presets[name]}, changed=list(self._state))
+
+    def act(self, label: str) -> None:
+        """Run the action called ``label`` (see :attr:`actions`); its message, if any, becomes the status."""
+        if label not in self.actions:
+            raise ValueError(f"action={label!r} is not valid; choose one of: {', '.join(self.actions) or 'none'}")
+        message = getattr(self, self.actions[label])()
+        if message and self.error is None:
+            self.status = message
+            if self.ui is not None:
+                self.ui.sync(self._state)
 
     def compute_anyway(self) -> None:
         """Apply the costly setting that is waiting (see :class:`CostlySetting`)."""

@@ -11,15 +11,25 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from nnlab.core.optim import OPTIMIZERS, knob_hyperparameters, optimizer_knobs
 from nnlab.core.surfaces import SURFACES, Trajectories, get_surface, run_trajectories
 from nnlab.panels.base import Control, Panel, Param
-from nnlab.viz.trajectories import draw_paths, draw_surface, optimizer_colors, update_loss_axis, update_paths
+from nnlab.viz.trajectories import (
+    draw_paths,
+    draw_surface,
+    optimizer_colors,
+    optimizer_styles,
+    update_loss_axis,
+    update_paths,
+)
 
 CLASSIC = ["sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop"]
 # This panel's starting learning rates, where they differ from the optimizer's own default (Beale's function).
 START_LR = {"sgd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "adagrad": 0.5, "adadelta": 1.0, "rmsprop": 0.01,
             "adam": 0.1}  # fmt: skip
+TUNE_GRID = 30  # learning rates tried per optimizer by "tune learning rates", log-spaced over its slider's range
 START = 2.0  # how far from the surface's window a start point may be typed (in window widths)
 
 
@@ -29,6 +39,24 @@ def _title(name: str) -> str:
 
 def _lrs(**lrs: float) -> dict[str, float]:
     return {f"{name}_lr": lr for name, lr in lrs.items()}
+
+
+def coinciding(result: Trajectories, surface: Any, tolerance: float = 0.015) -> list[tuple[str, str]]:
+    """Pairs of optimizers whose paths, while either is in view, stay within ``tolerance`` x the window's width of
+    each other (about 6 pixels: one line hides the other; on the saddle, Adagrad's path lies on RMSprop's)."""
+    (x0, x1), (y0, y1) = surface.window
+    positions = result.positions[:, :, 0]  # (K, T, 2)
+    x, y = positions[..., 0], positions[..., 1]
+    with np.errstate(invalid="ignore"):
+        inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+    pairs = []
+    for i in range(len(result.labels)):
+        for j in range(i + 1, len(result.labels)):
+            shown = inside[i] | inside[j]
+            gap = np.linalg.norm(positions[i, shown] - positions[j, shown], axis=-1)
+            if shown.sum() >= 5 and np.all(gap <= tolerance * (x1 - x0)):
+                pairs.append((result.labels[i], result.labels[j]))
+    return pairs
 
 
 class TrajectoriesPanel(Panel, name="trajectories"):
@@ -47,6 +75,7 @@ class TrajectoriesPanel(Panel, name="trajectories"):
         "noisy bowl: momentum smooths": {"surface": "bowl", "optimizers": ["sgd", "momentum"], "steps": 300,
                                          "x0": -3.5, "y0": 2.5, "noise": 3.0, **_lrs(sgd=0.02, momentum=0.002)},
     }  # fmt: skip
+    actions = {"tune learning rates": "tune_learning_rates"}
     figsize = (10.0, 4.6)
 
     # --- the optimizers on offer, from the core's registry ------------------------------------------------
@@ -122,6 +151,30 @@ class TrajectoriesPanel(Panel, name="trajectories"):
             specs[_title(name)] = (name, knob_hyperparameters(values))
         return specs
 
+    def tune_learning_rates(self) -> str:
+        """A fair race: each selected optimizer's best learning rate on this surface, from this start, for this many
+        steps: TUNE_GRID values log-spaced over its slider's range (CS231n: search the learning rate on a log scale),
+        scored by the final loss; a run that diverges scores worst. The other hyperparameters stay."""
+        state = self._state
+        specs, grids = {}, {}
+        for name in state["optimizers"]:
+            knob = optimizer_knobs(name)["lr"]
+            grids[name] = np.unique([float(f"{lr:.3g}") for lr in np.geomspace(knob.low, knob.high, TUNE_GRID)])
+            values = {k: state[f"{name}_{k}"] for k in optimizer_knobs(name)}
+            for lr in grids[name]:
+                specs[f"{name} {lr!r}"] = (name, knob_hyperparameters({**values, "lr": lr}))
+        runs = run_trajectories(state["surface"], specs, starts=[state["x0"], state["y0"]], steps=state["steps"],
+                                noise_std=state["noise"], rng=state["seed"])  # fmt: skip
+        final = np.where(runs.diverged_at[:, 0] >= 0, np.inf, runs.losses[:, -1, 0])
+        final = np.where(np.isfinite(final) | (final == -np.inf), final, np.inf)
+        best, at = {}, 0
+        for name, grid in grids.items():
+            best[f"{name}_lr"] = float(grid[int(np.argmin(final[at : at + len(grid)]))])
+            at += len(grid)
+        self.set(**best)
+        chosen = ", ".join(f"{_title(k[:-3])} {v:.3g}" for k, v in best.items())
+        return f"best learning rates of {TUNE_GRID} tried (final loss): {chosen}"
+
     # --- the picture --------------------------------------------------------------------------------
     def compute(self, state: dict[str, Any]) -> Trajectories:
         return run_trajectories(state["surface"], self.specs(state), starts=[state["x0"], state["y0"]],
@@ -135,8 +188,9 @@ class TrajectoriesPanel(Panel, name="trajectories"):
         ax = figure.add_axes((0.06, 0.1, 0.45, 0.78))
         loss_ax = figure.add_axes((0.77, 0.1, 0.21, 0.78))  # leaves the legend column room for "diverged at step k"
         draw_surface(ax, surface)
-        colors = optimizer_colors()
-        return draw_paths(ax, loss_ax, surface, list(result.labels), [colors[n] for n in state["optimizers"]])
+        colors, styles = optimizer_colors(), optimizer_styles()
+        return draw_paths(ax, loss_ax, surface, list(result.labels), [colors[n] for n in state["optimizers"]],
+                          [styles[n] for n in state["optimizers"]])  # fmt: skip
 
     def update(self, art, result: Trajectories, state):
         upto = min(state["frame"], state["steps"])
@@ -162,7 +216,10 @@ class TrajectoriesPanel(Panel, name="trajectories"):
                 for label, step in zip(result.labels, result.diverged_at[:, 0])]  # fmt: skip
 
     def describe(self, result, state):
-        return "; ".join(label for label in self._legend_labels(result) if "diverged" in label)
+        notes = [label for label in self._legend_labels(result) if "diverged" in label]
+        notes += [f"{a} and {b} take the same path (one line lies on the other)"
+                  for a, b in coinciding(result, get_surface(state["surface"]))]  # fmt: skip
+        return "; ".join(notes)
 
     def connect(self, canvas):
         def on_click(event):

@@ -182,11 +182,16 @@ class PanelWidgets:
             label = w.HTML(f"<b>{html.escape(title)}</b>", layout=w.Layout(width="7em"))
             self.group_boxes[title] = row = w.HBox([label, *members], layout=w.Layout(flex_flow="row wrap"))
             parts.append(row)
-        if panel.presets:
+        if panel.presets or panel.actions:
             buttons = []
             for name in panel.presets:
                 button = w.Button(description=name, layout=w.Layout(width="auto"), tooltip=f"preset: {name}")
                 button.on_click(lambda _b, name=name: panel.guarded(panel.apply_preset, name))
+                buttons.append(button)
+            for label in panel.actions:  # computed from the current state (tune the learning rates, say)
+                button = w.Button(description=label, layout=w.Layout(width="auto"), button_style="info",
+                                  tooltip=f"{label}, from the current settings")  # fmt: skip
+                button.on_click(lambda _b, label=label: self.run_action(label))
                 buttons.append(button)
             presets = w.Box(buttons, layout=w.Layout(display="flex", flex_flow="row wrap"))
             presets.add_class("nnlab-presets")
@@ -331,6 +336,13 @@ class PanelWidgets:
             members = [c for c, _ in self.boxes if c.group == title]
             shown = any(self.panel.shows_control(c, state) for c in members)
             row.layout.display = "" if shown else "none"
+
+    def run_action(self, label: str) -> None:
+        """An action's button: busy at once (an action may take a second or two), then the action, guarded."""
+        self.busy(f"{label}...")
+        self.panel.guarded(self.panel.act, label)
+        if self.panel.error is not None or not self.panel.status:
+            self.sync(self.panel._state)
 
     def busy(self, message: str) -> None:
         self.status.value = f"<span style='color:#1f4e79'>{SPINNER}{html.escape(message)}</span>"

@@ -63,6 +63,19 @@ def optimizer_colors() -> dict[str, str]:
     return colors
 
 
+# Line styles and head markers in the registry's order too, so that paths that coincide stay visible (a dashed
+# line over a solid one) and a path can be told without its colour (on a projector, in print).
+LINESTYLES = ["-", "--", "-.", ":", (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1))]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "h"]
+
+
+def optimizer_styles() -> dict[str, tuple[Any, str]]:
+    """(line style, head marker) per registered optimizer, by registry position."""
+    from nnlab.core.optim import OPTIMIZERS
+
+    return {name: (LINESTYLES[i % len(LINESTYLES)], MARKERS[i % len(MARKERS)]) for i, name in enumerate(OPTIMIZERS)}
+
+
 @dataclass
 class PathArtists:
     paths: list[Line2D]
@@ -71,15 +84,18 @@ class PathArtists:
     start: Line2D
 
 
-def draw_paths(ax: Axes, loss_ax: Axes, surface: Surface, labels: list[str], colors: list[Any]) -> PathArtists:
-    """One path line, one head marker and one loss line per optimizer; data comes with :func:`update_paths`."""
+def draw_paths(
+    ax: Axes, loss_ax: Axes, surface: Surface, labels: list[str], colors: list[Any], styles: list[tuple[Any, str]]
+) -> PathArtists:
+    """One path line, one head marker and one loss line per optimizer, each in its colour and (line style, marker)
+    of ``styles``; data comes with :func:`update_paths`."""
     if surface.log_levels or surface.minima:
         use_log_scale(loss_ax)
     paths, heads, losses = [], [], []
-    for label, color in zip(labels, colors):
-        (path,) = ax.plot([], [], "-", color=color, lw=1.8, label=label, zorder=6)
-        (head,) = ax.plot([], [], "o", color=color, ms=6, zorder=7)
-        (loss,) = loss_ax.plot([], [], "-", color=color, lw=1.6, zorder=3)  # above the spines, blitted or not
+    for label, color, (linestyle, marker) in zip(labels, colors, styles):
+        (path,) = ax.plot([], [], ls=linestyle, color=color, lw=1.8, label=label, zorder=6)
+        (head,) = ax.plot([], [], marker, color=color, ms=6, zorder=7)
+        (loss,) = loss_ax.plot([], [], ls=linestyle, color=color, lw=1.6, zorder=3)  # above the spines, blitted or not
         paths.append(path)
         heads.append(head)
         losses.append(loss)

@@ -185,3 +185,49 @@ def test_animation_frames_equal_full_draws_of_the_same_step(monkeypatch):
         still._layout = None
         still._render(still._state)
         np.testing.assert_array_equal(captured["i"][index], still.image()[:, :, :3], err_msg=f"frame {index}")
+
+
+def test_paths_that_coincide_stay_visible_and_the_status_says_so():
+    """On the saddle, Adagrad's path lies within 1% of the window of RMSprop's: each optimizer has its own line
+    style and head marker (a dotted line over a dash-dotted one shows both), and the status line names the pair."""
+    panel = TrajectoriesPanel()
+    panel.apply_preset("saddle point")
+    assert panel.status == "Adagrad and RMSprop take the same path (one line lies on the other)"
+    styles = {(str(p.get_linestyle()), h.get_marker()) for p, h in zip(panel.artists.paths, panel.artists.heads)}
+    assert len(styles) == len(panel.artists.paths)
+    panel.apply_preset("Beale's function")
+    assert "same path" not in panel.status
+
+
+def test_tune_learning_rates_picks_each_optimizers_best_of_a_log_grid():
+    """A fair race on Beale's function: after tuning, every optimizer ends lower than with the panel's starting
+    learning rates, and SGD's choice is the best final loss of its 30 log-spaced rates, each run on its own."""
+    from nnlab.core.optim import optimizer_knobs
+    from nnlab.panels.trajectories import TUNE_GRID
+
+    panel = TrajectoriesPanel()
+    panel.apply_preset("Beale's function + Adam")
+    before = panel.result.losses[:, -1, 0].copy()
+    panel.act("tune learning rates")
+    assert panel.error is None and panel.status.startswith(f"best learning rates of {TUNE_GRID} tried")
+    after = panel.result.losses[:, -1, 0]
+    assert np.all(after < before), (before, after)
+    knob = optimizer_knobs("sgd")["lr"]
+    grid = np.unique([float(f"{lr:.3g}") for lr in np.geomspace(knob.low, knob.high, TUNE_GRID)])
+    finals = []
+    for lr in grid:
+        run = run_trajectories("beale", {"sgd": ("sgd", {"lr": lr})}, starts=[1.0, 1.5], steps=500)
+        finals.append(run.losses[0, -1, 0] if run.diverged_at[0, 0] < 0 else np.inf)
+    assert panel.state["sgd_lr"] == grid[int(np.nanargmin(finals))]
+    with pytest.raises(ValueError, match="action='nope' is not valid; choose one of: tune learning rates"):
+        panel.act("nope")
+
+
+def test_the_tune_button_sits_with_the_presets_and_its_message_reaches_the_status_line():
+    panel = TrajectoriesPanel(steps=100, optimizers=["sgd", "adam"])
+    box = panel.widget()
+    presets = next(child for child in box.children if "nnlab-presets" in child._dom_classes)
+    button = next(b for b in presets.children if b.description == "tune learning rates")
+    button.click()
+    assert panel.error is None
+    assert "best learning rates of 30 tried" in panel.ui.status.value
