@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import as_generator, check_array, check_int, check_number
+from nnlab.core._checks import as_generator, check_array, check_choice, check_int, check_number
 from nnlab.core.activations import ACTIVATIONS
 from nnlab.core.layers import ActivationLayer, BatchNorm, Dropout, Layer, Linear
 from nnlab.core.losses import softmax
@@ -217,13 +217,16 @@ class Network:
         return out
 
 
-def exact_dropout_ensemble(network: Network, x: Any) -> tuple[np.ndarray, int]:
+def exact_dropout_ensemble(network: Network, x: Any, output: str = "probabilities") -> tuple[np.ndarray, int]:
     """The dropout ensemble's prediction for the examples ``x``: every sub-network's softmax output weighted by
     its probability (Srivastava et al. 2014, sec. 7.5), and the number N of droppable units (2^N sub-networks).
+    ``output="scores"`` averages the scores instead (E[scores], which one weight-scaled pass equals exactly only
+    when the network is linear: E[f(h)] = f(E[h]) for linear f alone).
 
     All 2^N keep-masks (N <= 20) run as one batch through :meth:`Network.forward_with_masks`.
     """
     x = check_array("x", x, ndim=2)
+    check_choice("output", output, ["probabilities", "scores"])
     sizes, h = [], x
     for layer in network.layers:  # the width reaching each Dropout layer
         if isinstance(layer, Dropout):
@@ -240,5 +243,23 @@ def exact_dropout_ensemble(network: Network, x: Any) -> tuple[np.ndarray, int]:
         masks.append(np.repeat(mask, len(x), axis=0))
         column += size
     scores = network.forward_with_masks(np.tile(x, (len(bits), 1)), masks)
-    probs = softmax(scores).reshape(len(bits), len(x), -1)
-    return np.einsum("m,mnc->nc", weight, probs), n
+    values = (softmax(scores) if output == "probabilities" else scores).reshape(len(bits), len(x), -1)
+    return np.einsum("m,mnc->nc", weight, values), n
+
+
+def dropout_mask_table(w: Any, x: Any, keep_prob: float) -> tuple[list[tuple[tuple[int, ...], float, float]], float]:
+    """Every keep-mask m of one linear unit a = sum_i w_i m_i x_i (vanilla dropout, no scaling), its probability
+    and output, and the exact expectation E[a] = p sum_i w_i x_i (EECS 498 lecture 10's a = w1 x + w2 y, where
+    with p = 1/2 the four masks average to 1/2 (w1 x + w2 y)). At most 6 inputs (64 masks)."""
+    w = check_array("w", w, ndim=1)
+    x = check_array("x", x, ndim=1)
+    if w.shape != x.shape or w.size > 6:
+        raise ValueError(f"w and x must have the same length, at most 6; got {w.size} and {x.size}")
+    p = check_number("keep_prob", keep_prob, low=0.0, high=1.0)
+    rows = []
+    for bits in range(2**w.size):
+        mask = tuple((bits >> i) & 1 for i in range(w.size))
+        kept = sum(mask)
+        rows.append((mask, p**kept * (1 - p) ** (w.size - kept), float(np.dot(w * np.array(mask), x))))
+    rows.sort(key=lambda row: -sum(row[0]))
+    return rows, float(sum(prob * a for _, prob, a in rows))

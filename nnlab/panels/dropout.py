@@ -13,13 +13,14 @@ data set that overfits, learned with and without dropout.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from nnlab.core.layers import DropConnect, Dropout
 from nnlab.core.losses import softmax
-from nnlab.core.model import Network, NetworkSpec, exact_dropout_ensemble
+from nnlab.core.model import Network, NetworkSpec, dropout_mask_table, exact_dropout_ensemble
 from nnlab.core.train import TrainConfig, Trainer
 from nnlab.data.toy2d import moons, split
 from nnlab.panels.base import Control, Panel, View
@@ -29,6 +30,7 @@ LAYERS = ("input", "hidden 1", "hidden 2")
 SIZES = [4, 8, 8, 3]  # the network of the masks and ensemble views
 BATCH = 32
 UNIT_INPUTS = 20  # inputs of the single unit of the expectation view
+ONE_NEURON_W, ONE_NEURON_X = (1.0, 2.0), (3.0, 1.0)  # EECS 498's a = w1 x + w2 y, with numbers
 
 
 def _keep(state: dict[str, Any], layer: str) -> float:
@@ -72,13 +74,16 @@ class Masks(View):
             rows = [units[i] for i, layer in enumerate(LAYERS) if layer in state["layers"]]
             grid = np.concatenate(rows, axis=1).T if rows else np.ones((1, BATCH), dtype=bool)
             names = ", ".join(layer for layer in LAYERS if layer in state["layers"]) or "none dropped"
-            title = f"kept units ({names})\nx {BATCH} examples: {grid.mean():.0%} kept"
-            viz.update_masks(art, units, weights, grid, title, "example in the minibatch", "unit")
+            kept = grid.mean(axis=0)
+            title = (f"kept units ({names}) x {BATCH} examples\n{grid.mean():.0%} kept; per example "
+                     f"{kept.min():.0%} to {kept.max():.0%} (p = {state['keep_prob']:.2f})")  # fmt: skip
+            viz.update_masks(art, units, weights, grid, title, "example in the minibatch", "unit",
+                             state["keep_prob"], per_example=bool(rows))  # fmt: skip
         else:
             masked = [w for w, layer in zip(weights, LAYERS) if layer in state["layers"]]
             grid = np.concatenate([m.ravel() for m in masked])[None, :] if masked else np.ones((1, 1), dtype=bool)
-            title = f"kept weights, one mask for the batch: {grid.mean():.0%} kept"
-            viz.update_masks(art, units, weights, grid, title, "weight", "")
+            title = f"kept weights, one mask for the batch\n{grid.mean():.0%} kept (p = {state['keep_prob']:.2f})"
+            viz.update_masks(art, units, weights, grid, title, "weight", "", state["keep_prob"], per_example=False)
 
     def describe(self, result, state):
         return "" if state["layers"] else "no layer is dropped: choose some under 'dropped layers'"
@@ -114,8 +119,10 @@ class Expectation(View):
             scaling = "vanilla: x m in training, " + (
                 "x p at test" if state["test_scaling"] else "x at test (no scaling)"
             )
-        title = f"one linear unit w . x behind dropout, p = {state['keep_prob']:.2f}; {scaling}"
+        title = f"one linear unit w . x behind dropout, p = {state['keep_prob']:.2f}\n{scaling}"
         viz.update_expectation(art, result["train"], result["mean"], result["test"], self.agree(result), title)
+        rows, expected = dropout_mask_table(ONE_NEURON_W, ONE_NEURON_X, state["keep_prob"])
+        viz.update_mask_table(art, rows, expected, ONE_NEURON_W, ONE_NEURON_X, state["keep_prob"])
 
     def describe(self, result, state):
         if not self.agree(result):
@@ -135,7 +142,15 @@ class Ensemble(View):
         test = softmax(net.forward(x, train=False))[0]
         droppable = sum(n for n, layer in zip(SIZES, LAYERS) if layer in state["layers"])
         exact = exact_dropout_ensemble(net, x)[0][0] if droppable <= 20 else None
-        return {"sampled_gap": None if exact is None else np.abs(running - exact).sum(axis=1),
+        # Why one scaled pass is not the ensemble: E[f(h)] != f(E[h]) for a non-linear f. The same weights with a
+        # linear activation: there the expected scores equal one scaled pass's (to rounding).
+        score_gaps = {}
+        if exact is not None:
+            for name, activation in (("ReLU", "relu"), ("linear", "identity")):
+                same = Network(replace(_spec(state, SIZES, state["seed"]), activation=activation))
+                expected = exact_dropout_ensemble(same, x, output="scores")[0][0]
+                score_gaps[name] = float(np.abs(expected - same.forward(x, train=False)[0]).sum())
+        return {"score_gaps": score_gaps,"sampled_gap": None if exact is None else np.abs(running - exact).sum(axis=1),
                 "test_gap": None if exact is None else float(np.abs(test - exact).sum()),
                 "gap_to_test": np.abs(running - test).sum(axis=1), "test": test, "average": running[-1],
                 "exact": exact, "subnetworks": droppable}  # fmt: skip
@@ -147,7 +162,14 @@ class Ensemble(View):
         viz.update_ensemble(art, result, state["samples"])
 
     def describe(self, result, state):
-        return "" if state["layers"] else "no layer is dropped: choose some under 'dropped layers'"
+        if not state["layers"]:
+            return "no layer is dropped: choose some under 'dropped layers'"
+        gaps = result["score_gaps"]
+        if not gaps:
+            return ""
+        return (f"one weight-scaled pass vs the exact expected scores (L1): ReLU network {gaps['ReLU']:.2f}, the same "
+                f"network linear {gaps['linear']:.2f}; scaling is exact only for a linear network, as "
+                "E[f(h)] = f(E[h]) only for a linear f")  # fmt: skip
 
 
 class Training(View):

@@ -5,43 +5,97 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from matplotlib import rcParams
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from nnlab.viz.axes import plain_log_labels
 from nnlab.viz.network import draw_graph, update_graph
 
 
 def draw_masks(figure: Figure, sizes: list[int], labels: list[str]) -> dict[str, Any]:
-    """The network graph (example 1) on the left, the minibatch's keep-mask grid on the right."""
+    """The network graph (example 1) on the left; on the right the minibatch's keep-mask grid and, below it, the
+    fraction each example keeps (a Binomial(n, p) / n draw: about p, not exactly p)."""
     ax_graph = figure.add_axes((0.02, 0.08, 0.5, 0.84))
     graph = draw_graph(ax_graph, sizes, labels)
-    ax_graph.set_title("example 1 of the minibatch", fontsize="medium", y=1.0)
-    grid_ax = figure.add_axes((0.58, 0.12, 0.4, 0.76))
+    graph_title = ax_graph.set_title("example 1 of the minibatch", fontsize="medium", y=1.0)
+    grid_ax = figure.add_axes((0.6, 0.36, 0.38, 0.52))
     grid = grid_ax.imshow(np.zeros((2, 2)), cmap="Blues", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
-    return {"graph": graph, "grid_ax": grid_ax, "grid": grid}
+    grid_ax.tick_params(labelbottom=False)
+    kept_ax = figure.add_axes((0.6, 0.12, 0.38, 0.2), sharex=grid_ax)
+    bars = kept_ax.bar(np.arange(1, 65), np.zeros(64), width=0.8, color="#08306b")  # examples count from 1
+    shown = Rectangle((0.5, -0.5), 1, 1, fill=False, edgecolor="C3", lw=2, zorder=3)
+    grid_ax.add_patch(shown)
+    target = kept_ax.axhline(0.5, color="C3", lw=1.2, ls="--")
+    kept_ax.set_ylim(0, 1)
+    kept_ax.set_yticks([0, 0.5, 1])
+    kept_ax.spines[["top", "right"]].set_visible(False)
+    return {"graph": graph, "graph_title": graph_title, "grid_ax": grid_ax, "grid": grid, "kept_ax": kept_ax,
+            "bars": bars, "target": target, "shown": shown}  # fmt: skip
 
 
 def update_masks(art: dict[str, Any], units: list[np.ndarray], weights: list[np.ndarray], grid: np.ndarray,
-                 title: str, xlabel: str, ylabel: str) -> None:  # fmt: skip
-    """Example 1's kept units and weights in the graph; ``grid`` (rows x columns of 0/1) beside it."""
-    update_graph(art["graph"], [u[0] for u in units], weights)
+                 title: str, xlabel: str, ylabel: str, p: float, per_example: bool) -> None:  # fmt: skip
+    """``grid`` (rows x columns of 0/1, columns counted from 1); with ``per_example``, each column's kept fraction
+    below it against ``p``, and the graph shows a typical example (the first whose kept fraction is nearest p,
+    outlined in the grid) with its kept units and weights."""
+    kept = grid.mean(axis=0) if per_example else np.array([])
+    typical = int(np.argmin(np.abs(kept - p))) if per_example else 0
+    update_graph(art["graph"], [u[typical] for u in units], weights)
     ax = art["grid_ax"]
     ax.set_title(title, fontsize="medium")
-    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     art["grid"].set_data(grid.astype(float))
-    art["grid"].set_extent((-0.5, grid.shape[1] - 0.5, grid.shape[0] - 0.5, -0.5))
-    ax.set_xlim(-0.5, grid.shape[1] - 0.5)
+    art["grid"].set_extent((0.5, grid.shape[1] + 0.5, grid.shape[0] - 0.5, -0.5))
+    ax.set_xlim(0.5, grid.shape[1] + 0.5)
     ax.set_ylim(grid.shape[0] - 0.5, -0.5)
+    art["shown"].set_bounds(typical + 0.5, -0.5, 1, grid.shape[0])
+    art["shown"].set_visible(per_example)
+    for i, bar in enumerate(art["bars"]):
+        bar.set_visible(i < kept.size)
+        bar.set_height(float(kept[i]) if i < kept.size else 0.0)
+    art["target"].set_ydata([p, p])
+    art["kept_ax"].set_visible(per_example)
+    art["kept_ax"].set_xlabel(xlabel)
+    art["kept_ax"].set_ylabel("kept")
+    ax.tick_params(labelbottom=not per_example)
+    ax.set_xlabel("" if per_example else xlabel)
+    if per_example:
+        column = grid[:, typical]
+        art["graph_title"].set_text(
+            f"example {typical + 1} (outlined): keeps {int(column.sum())} of {column.size} units"
+        )
+    else:
+        art["graph_title"].set_text("one forward pass: the same weights dropped for every example")
 
 
 def draw_expectation(figure: Figure) -> dict[str, Any]:
-    ax = figure.add_subplot()
+    """The outputs of one unit over many masks (left) and EECS 498's one-neuron table of every mask (right)."""
+    ax = figure.add_axes((0.07, 0.12, 0.56, 0.72))
     hist = ax.stairs([0], [0, 1], fill=True, color="C0", alpha=0.7, label="training-time outputs (one per mask)")
     mean = ax.axvline(0, color="C0", lw=2, ls="--")
     test = ax.axvline(0, color="C2", lw=2.5)
     ax.set_xlabel("output")
-    return {"ax": ax, "hist": hist, "mean": mean, "test": test}
+    table_ax = figure.add_axes((0.68, 0.12, 0.3, 0.72))
+    table_ax.axis("off")
+    return {"ax": ax, "hist": hist, "mean": mean, "test": test, "table_ax": table_ax}
+
+
+def update_mask_table(art: dict[str, Any], rows: list[tuple[tuple[int, ...], float, float]], expected: float,
+                      w: tuple[float, float], x: tuple[float, float], p: float) -> None:  # fmt: skip
+    """EECS 498 lecture 10's a = w1 x + w2 y: each keep-mask, its probability and output, and E[a]."""
+    table_ax = art["table_ax"]
+    for old in list(table_ax.tables):
+        old.remove()
+    cells = [[f"{m1}  {m2}", f"{prob:.4g}", f"{a:g}"] for (m1, m2), prob, a in rows]
+    cells.append(["E[a]", "", f"{expected:.4g}"])
+    table = table_ax.table(cellText=cells, colLabels=["m1 m2", "probability", "a"], loc="center", cellLoc="center")
+    table.auto_set_font_size(False)
+    table.set_fontsize(rcParams["font.size"])
+    table.scale(1, 1.6)
+    table_ax.set_title(f"one neuron, vanilla dropout (EECS 498)\na = w1 m1 x + w2 m2 y\nw = ({w[0]:g}, {w[1]:g}), "
+                       f"(x, y) = ({x[0]:g}, {x[1]:g})\nE[a] = p (w1 x + w2 y) = {p:g} x {np.dot(w, x):g}",
+                       fontsize="medium")  # fmt: skip
 
 
 def update_expectation(art: dict[str, Any], train: np.ndarray, mean: float, test: float, agree: bool,
@@ -102,7 +156,11 @@ def update_ensemble(art: dict[str, Any], result: dict[str, Any], samples: int) -
     handles = [art["sampled"], art["sqrt"], *([art["test_gap"]] if exact else [])]
     ax.legend(handles=handles, loc="lower left", fontsize="x-small")
     note = "averaged exactly" if exact else "too many to average exactly"
-    ax.set_title(f"{n} droppable units: 2^{n} = {2**n:,} sub-networks ({note})", fontsize="medium")
+    title = f"{n} droppable units: 2^{n} = {2**n:,} sub-networks ({note})"
+    gaps = result.get("score_gaps") or {}
+    if gaps:  # why the red line is not at zero: the network is not linear
+        title += f"\nE[scores] vs one scaled pass: ReLU net {gaps['ReLU']:.2f}, linear net {gaps['linear']:.2f}"
+    ax.set_title(title, fontsize="medium")
     values = (result["test"], result["average"], result["exact"] if exact else np.zeros_like(result["test"]))
     for bar_set, heights in zip(art["bar_sets"], values):
         for bar, height in zip(bar_set, heights):

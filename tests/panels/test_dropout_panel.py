@@ -95,3 +95,48 @@ def test_slider_views_update_their_figure_in_place(view):
     artists, axes = panel.artists, list(panel.figure.axes)
     panel.set(keep_prob=0.7)
     assert panel.artists is artists and panel.figure.axes == axes and panel.error is None
+
+
+def test_masks_show_each_examples_kept_fraction_and_a_typical_example_in_the_graph(panel):
+    """Each example keeps a Binomial(16, p) / 16 share of its units: about p, not exactly; the bars below the
+    grid show each one, and the graph shows the first example whose share is nearest p (outlined)."""
+    panel.apply_preset("a different sub-network per example")
+    units = panel.result["units"]
+    grid = np.concatenate([units[1], units[2]], axis=1)  # (examples, 16 hidden units)
+    kept = grid.mean(axis=1)
+    heights = [bar.get_height() for bar in panel.artists["bars"] if bar.get_visible()]
+    np.testing.assert_allclose(heights, kept)
+    typical = int(np.argmin(np.abs(kept - 0.5)))
+    assert panel.artists["graph_title"].get_text() == (
+        f"example {typical + 1} (outlined): keeps {int(grid[typical].sum())} of 16 units"
+    )
+    assert abs(kept[typical] - 0.5) <= abs(kept[0] - 0.5)
+    assert abs(kept.mean() - 0.5) < 0.1  # the minibatch as a whole keeps about p
+
+
+def test_the_one_neuron_table_is_exact():
+    """EECS 498 lecture 10: a = w1 x + w2 y; with p = 1/2 the four masks average to 1/2 (w1 x + w2 y). Any p:
+    E[a] = p (w . x), summed over every mask in exact fractions."""
+    from fractions import Fraction
+
+    from nnlab.core.model import dropout_mask_table
+
+    rows, expected = dropout_mask_table([1.0, 2.0], [3.0, 1.0], 0.5)
+    assert [(mask, prob, a) for mask, prob, a in rows] == [((1, 1), 0.25, 5.0), ((1, 0), 0.25, 3.0),
+                                                           ((0, 1), 0.25, 2.0), ((0, 0), 0.25, 0.0)]  # fmt: skip
+    assert expected == 2.5
+    p = Fraction(3, 10)
+    rows, expected = dropout_mask_table([1.0, 2.0, -1.5], [3.0, 1.0, 2.0], float(p))
+    exact = sum(Fraction(prob) * Fraction(a) for _, prob, a in rows)
+    assert float(exact) == pytest.approx(float(p * Fraction(2)), rel=1e-12) == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="at most 6"):
+        dropout_mask_table(np.ones(7), np.ones(7), 0.5)
+
+
+def test_the_ensemble_view_says_why_one_scaled_pass_misses_for_relu_and_not_for_linear(panel):
+    panel.apply_preset("ensemble of sub-networks")
+    gaps = panel.result["score_gaps"]
+    assert gaps["ReLU"] > 0.5 and gaps["linear"] < 1e-12
+    assert panel.result["test_gap"] == pytest.approx(0.38, abs=0.01)  # the probabilities, ReLU network
+    assert "scaling is exact only for a linear network" in panel.status
+    assert f"linear net {gaps['linear']:.2f}" in panel.artists["ax"].get_title()
