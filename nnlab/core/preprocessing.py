@@ -36,6 +36,13 @@ class Transformer:
         if not hasattr(self, self._fitted_attribute):
             raise RuntimeError(f"{type(self).__name__} is not fitted yet; call fit(X_train) first")
 
+    def _images(self, X: Any) -> np.ndarray:
+        """Images (N, H, W, C) or (N, L, C) of any size whose channels match the fitted ones (channel modes)."""
+        X = check_array("X", X, ndim=(3, 4))
+        if hasattr(self, "n_channels_") and X.shape[-1] != self.n_channels_:
+            raise ValueError(f"X has {X.shape[-1]} channels but the transformer was fitted on {self.n_channels_}")
+        return X
+
     def _input(self, X: Any, ndim: int | tuple[int, ...] = 2) -> np.ndarray:
         X = check_array("X", X, ndim=ndim)
         if X.shape[0] < 1:
@@ -53,42 +60,58 @@ class MeanCenter(Transformer):
         self.mode = check_choice("mode", mode, ["feature", "scalar", "channel"])
 
     def fit(self, X):
-        X = check_array("X", X, ndim=(3, 4) if self.mode == "channel" else 2)
+        X = self._images(X) if self.mode == "channel" else self._input(X)
         axes = {"feature": 0, "scalar": None, "channel": tuple(range(X.ndim - 1))}[self.mode]
         self.mean_ = X.mean(axis=axes)
-        self.n_features_ = X.shape[1:]
+        if self.mode == "channel":
+            self.n_channels_ = X.shape[-1]
+        else:
+            self.n_features_ = X.shape[1:]
         return self
 
     def transform(self, X):
         self._check_fitted()
-        return self._input(X, len(self.n_features_) + 1) - self.mean_
+        return (self._images(X) if self.mode == "channel" else self._input(X)) - self.mean_
 
     def inverse_transform(self, Z):
         self._check_fitted()
-        return self._input(Z, len(self.n_features_) + 1) + self.mean_
+        return (self._images(Z) if self.mode == "channel" else self._input(Z)) + self.mean_
 
 
 class Standardize(Transformer):
-    """Zero mean and unit standard deviation per feature; constant features are only centred."""
+    """Zero mean and unit standard deviation per feature (``'feature'``), or per colour channel of images
+    (N, ..., C) (``'channel'``, as for ResNet-style inputs: x = (x - mean_c) / std_c); constant features are only
+    centred."""
+
+    def __init__(self, mode: str = "feature") -> None:
+        self.mode = check_choice("mode", mode, ["feature", "channel"])
 
     def fit(self, X):
-        X = self._input(X)
-        self.mean_ = X.mean(axis=0)
-        std = X.std(axis=0)
+        X = self._images(X) if self.mode == "channel" else self._input(X)
+        axes = 0 if self.mode == "feature" else tuple(range(X.ndim - 1))
+        self.mean_ = X.mean(axis=axes)
+        std = X.std(axis=axes)
         # A constant column whose value is not exactly representable (4.2, say) has a std of rounding
         # noise (~1e-14), not 0: treat a std below the rounding bound n * eps * |mean| as zero.
-        rounding = X.shape[0] * np.finfo(X.dtype).eps * np.abs(self.mean_)
+        count = X.shape[0] if self.mode == "feature" else X.size // X.shape[-1]
+        rounding = count * np.finfo(X.dtype).eps * np.abs(self.mean_)
         self.scale_ = np.where(std > rounding, std, 1.0)
-        self.n_features_ = X.shape[1:]
+        if self.mode == "channel":
+            self.n_channels_ = X.shape[-1]
+        else:
+            self.n_features_ = X.shape[1:]
         return self
+
+    def _own(self, X: Any) -> np.ndarray:
+        return self._images(X) if self.mode == "channel" else self._input(X)
 
     def transform(self, X):
         self._check_fitted()
-        return (self._input(X) - self.mean_) / self.scale_
+        return (self._own(X) - self.mean_) / self.scale_
 
     def inverse_transform(self, Z):
         self._check_fitted()
-        return self._input(Z) * self.scale_ + self.mean_
+        return self._own(Z) * self.scale_ + self.mean_
 
 
 class MinMaxScale(Transformer):

@@ -20,14 +20,26 @@ from nnlab.core._checks import as_generator, check_int
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 
 
-def photo() -> np.ndarray:
-    """The sample photograph as a grey image in [0, 1], shape (600, 512)."""
+def photo_rgb() -> np.ndarray:
+    """The sample photograph in colour, values in [0, 1], shape (600, 512, 3)."""
     import matplotlib.cbook as cbook
     import matplotlib.image as mimage
 
     with cbook.get_sample_data("grace_hopper.jpg") as f:
-        rgb = mimage.imread(f, format="jpg").astype(np.float64) / 255.0
-    return rgb @ np.array([0.299, 0.587, 0.114])  # ITU-R BT.601 luma
+        return mimage.imread(f, format="jpg").astype(np.float64) / 255.0
+
+
+def photo() -> np.ndarray:
+    """The sample photograph as a grey image in [0, 1], shape (600, 512)."""
+    return photo_rgb() @ np.array([0.299, 0.587, 0.114])  # ITU-R BT.601 luma
+
+
+def photo_crops(n: int = 400, size: int = 32, rng: Any = 0) -> np.ndarray:
+    """``n`` random ``size`` x ``size`` colour crops of the photograph, shape (n, size, size, 3): a small image
+    data set with real colour statistics (for per-channel preprocessing)."""
+    rgb = photo_rgb()
+    channels = [patches(rgb[:, :, c], n, size, rng) for c in range(3)]  # the same crops (same rng) per channel
+    return np.stack(channels, axis=-1).reshape(n, size, size, 3)
 
 
 def patches(images: Any, n: int, size: int, rng: Any = 0) -> np.ndarray:

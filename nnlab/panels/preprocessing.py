@@ -15,14 +15,16 @@ from functools import lru_cache
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from nnlab.core.preprocessing import PCA, ZCA, MeanCenter, Standardize
-from nnlab.data.images import cifar10_patches, photo_patches
+from nnlab.core.preprocessing import PCA, ZCA, MeanCenter, MinMaxScale, Standardize
+from nnlab.data.images import cifar10_patches, photo_crops, photo_patches, photo_rgb
 from nnlab.data.toy2d import correlated_gaussian
 from nnlab.panels.base import Control, Panel, View
 from nnlab.viz.preprocessing import (
+    draw_channels,
     draw_cloud,
     draw_patch_gallery,
     draw_sensitivity,
+    update_channels,
     update_cloud,
     update_patch_gallery,
     update_sensitivity,
@@ -30,8 +32,8 @@ from nnlab.viz.preprocessing import (
 
 PATCH = 8
 N_PATCHES = 5000
-SHOWN = 12  # patches shown in the reconstruction and whitening mosaics
-CLOUD = ("correlation", "anisotropy", "offset", "n", "noise_dim", "eps", "leak", "seed")
+CROPS = 400  # colour crops whose channel statistics the channels view uses
+CLOUD = ("correlation", "anisotropy", "offset", "n", "noise_dim", "eps", "leak", "scaling", "seed")
 SENSITIVITY = ("anisotropy", "offset", "n", "angle", "seed")
 
 
@@ -51,7 +53,9 @@ class PointCloud(View):
     def compute(self, state):
         train, test = self.data(state)
         fit_on = np.r_[train, test] if state["leak"] else train
-        center, scale = MeanCenter().fit(fit_on), Standardize().fit(fit_on)
+        center = MeanCenter().fit(fit_on)
+        # CS231n notes: normalize by the std, or scale each feature's range to [-1, 1]
+        scale = (Standardize() if state["scaling"] == "std" else MinMaxScale()).fit(fit_on)
         pca, white = PCA().fit(fit_on), PCA(whiten=True, eps=state["eps"]).fit(fit_on)
         last = train.shape[1] - 1  # show the first and the last principal component
         pick = [0, last]
@@ -61,7 +65,11 @@ class PointCloud(View):
 
         return {
             "rows": [
-                [("original", train[:, :2], test[:, :2]), pair("zero-centred", center), pair("normalized", scale)],
+                [
+                    ("original", train[:, :2], test[:, :2]),
+                    pair("zero-centred", center),
+                    pair("normalized" if state["scaling"] == "std" else "min-max to [-1, 1]", scale),
+                ],
                 [
                     ("original", train[:, :2], test[:, :2]),
                     pair(f"decorrelated (PC 1, PC {last + 1})", pca, pick),
@@ -118,19 +126,23 @@ def _patches(dataset: str, folder: str) -> np.ndarray:
 
 
 class Images(View):
-    keys = ("dataset", "cifar10_path", "k", "eps")
+    keys = ("dataset", "cifar10_path", "k", "eps", "tiles")
 
     def compute(self, state):
         X = _patches(state["dataset"], state["cifar10_path"] if state["dataset"] == "CIFAR-10" else "")
-        pca, k, shown = PCA().fit(X), state["k"], X[:SHOWN]
+        tiles = state["tiles"]
+        pca, k, shown = PCA().fit(X), state["k"], X[:tiles]
         white = PCA(whiten=True, eps=state["eps"]).fit(X)
+        # PCA-whitened coordinates are not pixels; the top k of them, mapped back by their eigenvectors, are
+        # (U_k x_white: with all components this is ZCA).
+        U = pca.eigenvectors_[:, :k]
         errors = [float(np.mean((pca.reconstruct(shown, j) - shown) ** 2)) for j in (k, PATCH * PATCH)]
         return {
             "eigenvectors": pca.eigenvectors_[:, :16].T.reshape(16, PATCH, PATCH),
-            "originals": shown.reshape(SHOWN, PATCH, PATCH),
-            "reconstruction": pca.reconstruct(shown, k).reshape(SHOWN, PATCH, PATCH),
-            "pca_white": white.transform(shown).reshape(SHOWN, PATCH, PATCH),  # coordinates in the eigenbasis
-            "zca_white": ZCA(eps=state["eps"]).fit(X).transform(shown).reshape(SHOWN, PATCH, PATCH),
+            "originals": shown.reshape(tiles, PATCH, PATCH),
+            "reconstruction": pca.reconstruct(shown, k).reshape(tiles, PATCH, PATCH),
+            "pca_white": (white.transform(shown)[:, :k] @ U.T).reshape(tiles, PATCH, PATCH),
+            "zca_white": ZCA(eps=state["eps"]).fit(X).transform(shown).reshape(tiles, PATCH, PATCH),
             "explained": np.cumsum(pca.explained_variance_ratio_),
             "k": k,
             "error": errors[0],
@@ -141,7 +153,43 @@ class Images(View):
         return draw_patch_gallery(figure)
 
     def update(self, artists, result, state):
-        update_patch_gallery(artists, result, SHOWN, PATCH)
+        update_patch_gallery(artists, result, state["tiles"], PATCH)
+
+
+@lru_cache(maxsize=1)
+def _crops() -> np.ndarray:
+    return photo_crops(CROPS, 32, rng=0)
+
+
+class Channels(View):
+    """What per-channel preprocessing does to a colour image: VGG subtracts each channel's training mean,
+    ResNet also divides by each channel's std, min-max maps each channel's training range to [-1, 1] (CS231n
+    notes, EECS 498 lecture 10); statistics from CROPS crops of the photograph, applied to a larger crop."""
+
+    keys = ()
+
+    def compute(self, state):
+        crops = _crops()
+        example = photo_rgb()[100:356:2, 130:386:2]  # the face, 128 x 128
+        minmax = MinMaxScale().fit(crops.reshape(-1, 3))  # per channel: pixels as rows, channels as columns
+        steps = {
+            "original": lambda x: x,
+            "- channel mean (VGG)": MeanCenter("channel").fit(crops).transform,
+            "(- mean) / std per channel (ResNet)": Standardize("channel").fit(crops).transform,
+            "min-max to [-1, 1] per channel": lambda x: minmax.transform(x.reshape(-1, 3)).reshape(x.shape),
+        }
+        return {name: {"image": f(example[None])[0], "values": f(crops).reshape(-1, 3)} for name, f in steps.items()}
+
+    def draw(self, figure, result, state):
+        return draw_channels(figure, list(result))
+
+    def update(self, artists, result, state):
+        update_channels(artists, result)
+
+    def describe(self, result, state):
+        means = result["(- mean) / std per channel (ResNet)"]["values"].mean(axis=0)
+        shown = ", ".join(f"{m:.2f}" if abs(m) >= 0.005 else "0.00" for m in means)
+        return f"after ResNet-style scaling each channel has mean {shown} and std 1"
 
 
 class Sensitivity(View):
@@ -178,7 +226,7 @@ class Sensitivity(View):
 class PreprocessingPanel(Panel, name="preprocessing"):
     title = "Data preprocessing"
     description = "Mean subtraction, normalization, PCA and whitening, fitted on the training split only."
-    views = {"point cloud": PointCloud(), "images": Images(), "sensitivity": Sensitivity()}
+    views = {"point cloud": PointCloud(), "images": Images(), "channels": Channels(), "sensitivity": Sensitivity()}
     defaults = {
         "view": "point cloud",
         "correlation": 0.8,
@@ -191,6 +239,8 @@ class PreprocessingPanel(Panel, name="preprocessing"):
         "dataset": "photo patches",
         "cifar10_path": "",
         "k": 8,
+        "tiles": 6,
+        "scaling": "std",
         "angle": 2.0,
         "seed": 0,
     }
@@ -207,6 +257,8 @@ class PreprocessingPanel(Panel, name="preprocessing"):
         Control("dataset", "images", "choice", options=("photo patches", "CIFAR-10"), views=("images",)),
         Control("cifar10_path", "CIFAR-10 folder", "text", views=("images",)),
         Control("k", "components k", "int", 1, PATCH * PATCH, views=("images",)),
+        Control("tiles", "patches shown", "toggle", options=(2, 6, 12), views=("images",)),
+        Control("scaling", "normalize by", "toggle", options=("std", "min-max to [-1, 1]"), views=_cloud),
         Control("angle", "weight change (degrees)", "float", 0.0, 20.0, step=0.5, views=("sensitivity",)),
         Control("seed", "seed", "int", 0, 9, views=_both),
     )
@@ -216,6 +268,7 @@ class PreprocessingPanel(Panel, name="preprocessing"):
         "larger eps tames it": {"view": "point cloud", "noise_dim": True, "eps": 0.1},
         "train/test leak": {"view": "point cloud", "leak": True, "n": 40},
         "PCA of image patches": {"view": "images", "dataset": "photo patches", "k": 8},
+        "per-channel: VGG, ResNet": {"view": "channels"},
         "far from the origin": {"view": "sensitivity", "offset": 20.0, "angle": 2.0},
     }
     figsize = (10.0, 5.9)

@@ -123,8 +123,8 @@ def update_patch_gallery(art: dict[str, Any], result: dict[str, Any], shown: int
     axes["eigenvectors"].set_title("top 16 eigenvectors", fontsize="medium")
     axes["originals"].set_title(f"{shown} patches ({patch}x{patch})", fontsize="medium")
     axes["reconstruction"].set_title(f"top {k} components\n(error {result['error']:.1e})", fontsize="medium")
-    axes["pca_white"].set_title("PCA-whitened (in the eigenbasis)", fontsize="medium")
-    axes["zca_white"].set_title("ZCA-whitened (rotated back)", fontsize="medium")
+    axes["pca_white"].set_title(f"PCA-whitened, top {k},\nback in pixels", fontsize="medium")
+    axes["zca_white"].set_title("ZCA-whitened\n(all components)", fontsize="medium")
 
 
 def draw_sensitivity(figure: Any) -> dict[str, Any]:
@@ -156,3 +156,47 @@ def update_sensitivity(parts: dict[str, Any], result: dict[str, Any]) -> None:
         ax.set_xlim(xs)
         ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
         ax.set_title(f"{name}: {part['flipped']:.0%} of the points change class", fontsize="medium")
+
+
+CHANNEL_COLORS = ("#d62728", "#2ca02c", "#1f77b4")
+
+
+def draw_channels(figure: Any, names: list[str]) -> dict[str, Any]:
+    """A row of images (one per preprocessing) above a row of per-channel histograms on one shared value axis."""
+    grid = figure.add_gridspec(2, len(names), height_ratios=(1.6, 1), left=0.04, right=0.98, top=0.9, bottom=0.1,
+                               wspace=0.25, hspace=0.45)  # fmt: skip
+    images, hists = [], []
+    for i, name in enumerate(names):
+        ax = figure.add_subplot(grid[0, i])
+        ax.set_axis_off()
+        images.append(ax.imshow(np.zeros((2, 2, 3)), interpolation="nearest"))
+        ax.set_title(name if i == 0 else f"{name}\n(shown as 0.5 + x / 4)", fontsize="small")
+        hist_ax = figure.add_subplot(grid[1, i])
+        stairs = [hist_ax.stairs([0], [0, 1], color=color, lw=1.4, label=label)
+                  for color, label in zip(CHANNEL_COLORS, "RGB")]  # fmt: skip
+        hist_ax.set_xlim(-2.5, 2.5)
+        hist_ax.set_yticks([])
+        hist_ax.spines[["top", "right", "left"]].set_visible(False)
+        hist_ax.set_xlabel("pixel value")
+        hists.append((hist_ax, stairs))
+    hists[0][0].legend(loc="upper right", fontsize="x-small", frameon=False)
+    return {"images": images, "hists": hists}
+
+
+def update_channels(art: dict[str, Any], result: dict[str, Any]) -> None:
+    """Each preprocessing's image (the original as it is, the others mapped to 0.5 + x / 4, clipped) and the
+    histograms of the data set's values per channel."""
+    edges = np.linspace(-2.5, 2.5, 101)
+    for i, (image, (hist_ax, stairs), out) in enumerate(zip(art["images"], art["hists"], result.values())):
+        shown = out["image"] if i == 0 else 0.5 + out["image"] / 4
+        image.set_data(np.clip(shown, 0, 1))
+        h, w = shown.shape[:2]
+        image.set_extent((-0.5, w - 0.5, h - 0.5, -0.5))
+        image.axes.set_xlim(-0.5, w - 0.5)
+        image.axes.set_ylim(h - 0.5, -0.5)
+        top = 0.0
+        for c, stair in enumerate(stairs):
+            counts, _ = np.histogram(np.clip(out["values"][:, c], edges[0], edges[-1]), bins=edges)
+            stair.set_data(counts, edges)
+            top = max(top, counts.max())
+        hist_ax.set_ylim(0, 1.05 * max(top, 1))

@@ -92,3 +92,23 @@ def test_bad_input(X):
         Standardize().fit(X).transform(X[:, :5])
     with pytest.raises(ValueError, match="mode='pixel'"):
         MeanCenter("pixel")
+
+
+def test_standardize_per_channel_works_on_images_of_any_size_and_checks_the_channels():
+    from nnlab.core.preprocessing import MeanCenter, Standardize
+
+    gen = np.random.default_rng(0)
+    train = gen.random((20, 8, 8, 3)) * [1.0, 2.0, 3.0] + [0.0, 5.0, 9.0]
+    scaler = Standardize("channel").fit(train)
+    out = scaler.transform(gen.random((2, 16, 16, 3)))  # another size: only the channels must match
+    assert out.shape == (2, 16, 16, 3)
+    z = scaler.transform(train)
+    np.testing.assert_allclose(z.mean(axis=(0, 1, 2)), 0, atol=1e-12)
+    np.testing.assert_allclose(z.std(axis=(0, 1, 2)), 1, rtol=1e-12)
+    np.testing.assert_allclose(scaler.inverse_transform(z), train, rtol=1e-12)
+    with pytest.raises(ValueError, match="X has 4 channels but the transformer was fitted on 3"):
+        scaler.transform(np.zeros((1, 8, 8, 4)))
+    with pytest.raises(ValueError, match="X has 1 channels but"):
+        MeanCenter("channel").fit(train).transform(np.zeros((1, 8, 8, 1)))
+    with pytest.raises(ValueError, match="mode='pixel' is not valid"):
+        Standardize("pixel")

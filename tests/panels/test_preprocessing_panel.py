@@ -103,3 +103,46 @@ def test_image_view_on_cifar10_when_the_user_has_it(tmp_path):
     from nnlab.panels.preprocessing import _patches
 
     assert _patches("CIFAR-10", str(tmp_path)).shape == (40, 64)  # 8x8 grey patches, one per image
+
+
+def test_per_channel_preprocessing_as_vgg_and_resnet_do_it():
+    """VGG subtracts each channel's training mean (stds unchanged); ResNet also divides by each channel's std;
+    min-max maps each channel's training range onto [-1, 1] exactly."""
+    from nnlab.panels.preprocessing import _crops
+
+    panel = PreprocessingPanel()
+    panel.apply_preset("per-channel: VGG, ResNet")
+    assert panel.error is None
+    crops = _crops().reshape(-1, 3)
+    out = {name: result["values"] for name, result in panel.result.items()}
+    vgg, resnet = out["- channel mean (VGG)"], out["(- mean) / std per channel (ResNet)"]
+    np.testing.assert_allclose(vgg.mean(axis=0), 0, atol=1e-10)  # a mean over 409,600 values
+    np.testing.assert_allclose(vgg.std(axis=0), crops.std(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(resnet.mean(axis=0), 0, atol=1e-10)
+    np.testing.assert_allclose(resnet.std(axis=0), 1, rtol=1e-12)
+    minmax = out["min-max to [-1, 1] per channel"]
+    np.testing.assert_allclose(minmax.min(axis=0), -1, atol=1e-12)
+    np.testing.assert_allclose(minmax.max(axis=0), 1, atol=1e-12)
+    assert panel.status == "after ResNet-style scaling each channel has mean 0.00, 0.00, 0.00 and std 1"
+
+
+def test_pca_whitened_patches_are_shown_in_pixels_and_all_components_give_zca():
+    """U_k x_white: the top k whitened coordinates mapped back by their eigenvectors; with all 64 it is ZCA."""
+    panel = PreprocessingPanel()
+    panel.apply_preset("PCA of image patches")
+    panel.set(k=64, tiles=12)
+    np.testing.assert_allclose(panel.result["pca_white"], panel.result["zca_white"], atol=1e-8)
+    panel.set(k=8)
+    assert not np.allclose(panel.result["pca_white"], panel.result["zca_white"], atol=1e-3)
+    assert panel.result["originals"].shape == (12, 8, 8)
+    panel.set(tiles=2)
+    assert panel.result["originals"].shape == (2, 8, 8)
+
+
+def test_min_max_scaling_of_the_point_cloud_maps_the_training_range_to_minus_one_one():
+    panel = PreprocessingPanel()
+    panel.set(scaling="min-max to [-1, 1]")
+    title, train, _test = panel.result["rows"][0][2]
+    assert title == "min-max to [-1, 1]"
+    np.testing.assert_allclose(train.min(axis=0), -1, atol=1e-12)
+    np.testing.assert_allclose(train.max(axis=0), 1, atol=1e-12)
