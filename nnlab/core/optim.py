@@ -102,6 +102,12 @@ class Optimizer:
                 raise ValueError(f"a gradient has shape {g.shape} but its parameter has shape {p.shape}")
             self._update(p, self._decay(p, g) if decay else g, state)
 
+    def internals(self, i: int = 0) -> dict[str, Any]:
+        """What the optimizer carries from step to step, for pictures (array ``i``; after at least one step):
+        ``velocity`` (the running direction it moves along), ``step_size`` (per coordinate: how far a unit
+        gradient moves it now), ``bias_correction`` (Adam's 1/(1 - beta1^t), 1/(1 - beta2^t)). None by default."""
+        return {}
+
     def _decay(self, p: np.ndarray, g: np.ndarray) -> np.ndarray:
         """Weight decay as L2 in the loss: g + lambda theta."""
         return g + self.weight_decay * p
@@ -185,6 +191,15 @@ class SGD(Optimizer):
             g = g + mu * buf if self.nesterov else buf
         p -= self.lr * g
 
+    def internals(self, i=0):
+        """Momentum's velocity: the step it takes without a gradient, -lr mu b (or mu dW in the look-ahead form)."""
+        if not self.momentum or not self.state:
+            return {}
+        if self.form == "lookahead":
+            return {"velocity": self.momentum * self.state[i]["delta"]}
+        buf = self.state[i]["momentum_buffer"]
+        return {} if buf is None else {"velocity": -self.lr * self.momentum * buf}
+
     @property
     def looks_ahead(self) -> bool:
         return self.form == "lookahead"
@@ -231,6 +246,15 @@ class Adagrad(Optimizer):
         clr = self.lr / (1.0 + (self.t - 1) * self.lr_decay)
         denom = np.sqrt(acc + self.eps) if self.eps_inside_sqrt else np.sqrt(acc) + self.eps
         p -= clr * (g / denom)
+
+    def internals(self, i=0):
+        """The per-coordinate step size lr / sqrt(sum of g^2): it only shrinks."""
+        if not self.state:
+            return {}
+        acc = self.state[i]["sum"]
+        clr = self.lr / (1.0 + max(self.t - 1, 0) * self.lr_decay)
+        denom = np.sqrt(acc + self.eps) if self.eps_inside_sqrt else np.sqrt(acc) + self.eps
+        return {"step_size": clr / denom}
 
 
 class RMSprop(Optimizer):
@@ -289,6 +313,15 @@ class RMSprop(Optimizer):
         else:
             p -= self.lr * (g / avg)
 
+    def internals(self, i=0):
+        """The per-coordinate step size lr / (sqrt(v) + eps), v the running mean of g^2."""
+        if not self.state:
+            return {}
+        v = self.state[i]["square_avg"]
+        if self.centered:
+            v = v - self.state[i]["grad_avg"] ** 2
+        return {"step_size": self.lr / (np.sqrt(v + self.eps) if self.eps_inside_sqrt else np.sqrt(v) + self.eps)}
+
 
 class Adadelta(Optimizer):
     """Adadelta (Zeiler 2012): the step is g sqrt(u + eps) / sqrt(v + eps), u the running mean of steps^2.
@@ -299,7 +332,9 @@ class Adadelta(Optimizer):
 
     name = "adadelta"
     title = "Adadelta"
-    knobs = ("rho",)
+    knobs = ("rho", "eps")
+    # eps matters: the first steps are about sqrt(eps) long (Radford's long valley needs 1e-4, not 1e-6)
+    knob_ranges: ClassVar[dict[str, tuple[float, float, bool]]] = {"eps": (1e-8, 1.0, True)}
 
     def __init__(
         self,
@@ -315,6 +350,13 @@ class Adadelta(Optimizer):
 
     def _init_state(self, p):
         return {"square_avg": np.zeros_like(p), "acc_delta": np.zeros_like(p)}
+
+    def internals(self, i=0):
+        """The per-coordinate step size lr sqrt(u + eps) / sqrt(v + eps): about lr sqrt(eps) / |g| at first."""
+        if not self.state:
+            return {}
+        state = self.state[i]
+        return {"step_size": self.lr * np.sqrt(state["acc_delta"] + self.eps) / np.sqrt(state["square_avg"] + self.eps)}
 
     def _update(self, p, g, state):
         rho = self.rho
@@ -390,12 +432,26 @@ class Adam(Optimizer):
             np.maximum(vmax, v, out=vmax)
             v = vmax
         step_size = self.lr / (1.0 - b1**self.t)
-        bc2_sqrt = math.sqrt(1.0 - b2**self.t)
+        p -= step_size * (m / self._denominator(v))
+
+    def _denominator(self, v: np.ndarray) -> np.ndarray:
+        bc2_sqrt = math.sqrt(1.0 - self.betas[1] ** self.t)
         if self.eps_inside_sqrt:
-            denom = np.sqrt(v / (bc2_sqrt * bc2_sqrt) + self.eps)
-        else:
-            denom = np.sqrt(v) / bc2_sqrt + self.eps
-        p -= step_size * (m / denom)
+            return np.sqrt(v / (bc2_sqrt * bc2_sqrt) + self.eps)
+        return np.sqrt(v) / bc2_sqrt + self.eps
+
+    def internals(self, i=0):
+        """Velocity -lr m_hat / denominator (the bias-corrected first moment, as a step), the per-coordinate step
+        size lr / (sqrt(v_hat) + eps), and the bias corrections 1/(1 - beta1^t), 1/(1 - beta2^t)."""
+        if not self.state or self.t == 0:
+            return {}
+        b1, b2 = self.betas
+        state = self.state[i]
+        v = state["max_exp_avg_sq"] if self.amsgrad else state["exp_avg_sq"]
+        denom = self._denominator(v)
+        correction = (1.0 / (1.0 - b1**self.t), 1.0 / (1.0 - b2**self.t))
+        return {"velocity": -self.lr * correction[0] * state["exp_avg"] / denom, "step_size": self.lr / denom,
+                "bias_correction": correction}  # fmt: skip
 
 
 class AdamW(Adam):

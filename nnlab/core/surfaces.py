@@ -185,6 +185,10 @@ class Trajectories:
     losses: np.ndarray
     diverged_at: np.ndarray
     optimizers: list[Optimizer] = field(repr=False, default_factory=list)
+    # With ``internals=True``: per optimizer, each of :meth:`Optimizer.internals` after every step, as arrays of
+    # shape (T + 1, ...) (step 0, before any step, is NaN): velocities and step sizes (T + 1, P, 2), bias
+    # corrections (T + 1, 2).
+    internals: list[dict[str, np.ndarray]] = field(repr=False, default_factory=list)
 
 
 OptimizerSpec = tuple[str, Mapping[str, Any]]
@@ -197,12 +201,14 @@ def run_trajectories(
     steps: int = 200,
     noise_std: float = 0.0,
     rng: np.random.Generator | int = 0,
+    internals: bool = False,
 ) -> Trajectories:
     """Run every optimizer in ``optimizers`` (label -> (name, hyperparameters)) on ``surface``.
 
     ``starts`` is (P, 2) start points (the surface's first classic start by default).
     ``noise_std`` adds N(0, noise_std^2) to every gradient component, a stand-in for
-    minibatch noise; the noise is drawn from ``rng``.
+    minibatch noise; the noise is drawn from ``rng``. ``internals`` records what each optimizer carries
+    from step to step (:meth:`~nnlab.core.optim.Optimizer.internals`) after every step.
     """
     surface = get_surface(surface)
     steps = check_int("steps", steps, low=0, high=1_000_000)
@@ -223,6 +229,7 @@ def run_trajectories(
     opts = [make_optimizer(name, points[i], **dict(hyper)) for i, (name, hyper) in enumerate(optimizers.values())]
     ahead = [i for i, opt in enumerate(opts) if opt.looks_ahead]
     grads = np.empty_like(points)
+    recorded: list[dict[str, np.ndarray]] = [{} for _ in opts]
     path = np.empty((steps + 1, k, 2, p))
     path[0] = points
     with np.errstate(all="ignore"):
@@ -237,10 +244,18 @@ def run_trajectories(
                 grads += noise_std * gen.standard_normal(grads.shape)
             for i, opt in enumerate(opts):
                 opt.step(grads[i])
+                if internals:
+                    for key, value in opt.internals().items():
+                        kept = recorded[i].setdefault(key, np.full((steps + 1, *np.shape(value)), np.nan))
+                        kept[t] = value
             path[t] = points
         positions = path.transpose(1, 0, 3, 2)  # (K, T, P, 2)
         losses = surface.value(positions)
         bad = ~(np.isfinite(positions).all(axis=-1) & np.isfinite(losses))
     first_bad = bad.argmax(axis=1)
     diverged_at = np.where(bad.any(axis=1), first_bad, -1)
-    return Trajectories(labels, positions, losses, diverged_at, opts)
+    for kept in recorded:  # vectors as (T + 1, P, 2), like the positions
+        for key, value in kept.items():
+            if value.ndim == 3:
+                kept[key] = value.transpose(0, 2, 1)
+    return Trajectories(labels, positions, losses, diverged_at, opts, recorded)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
+from matplotlib.patches import Ellipse
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
 from nnlab.core.surfaces import Surface
@@ -82,6 +83,15 @@ class PathArtists:
     heads: list[Line2D]
     losses: list[Line2D]
     start: Line2D
+    arrows: list[Line2D] = field(default_factory=list)  # velocity (momentum, NAG, Adam), when shown
+    ellipses: list[Ellipse] = field(default_factory=list)  # per-coordinate step sizes, when shown
+
+    def overlays(self) -> list[Any]:
+        return [*self.arrows, *self.ellipses]
+
+
+VELOCITY_SCALE = 10  # arrows show 10 steps of the velocity
+ELLIPSE_SIZE = 0.08  # the larger semi-axis of a step-size ellipse, as a fraction of the window's width
 
 
 def draw_paths(
@@ -100,11 +110,15 @@ def draw_paths(
         heads.append(head)
         losses.append(loss)
     (start,) = ax.plot([], [], "x", color="k", ms=9, mew=2, zorder=8)
+    arrows = [ax.plot([], [], "-", color=color, lw=2.2, marker=">", markevery=[1], ms=6, zorder=9, visible=False)[0]
+              for color in colors]  # fmt: skip
+    ellipses = [ax.add_patch(Ellipse((0, 0), 0, 0, fill=False, edgecolor=color, lw=1.6, zorder=9, visible=False))
+                for color in colors]  # fmt: skip
     loss_ax.set_xlabel("step")
     loss_ax.set_title("loss", fontsize="medium")
     loss_ax.xaxis.set_major_locator(MaxNLocator(5))
     loss_ax.spines[["top", "right"]].set_visible(False)
-    return PathArtists(paths, heads, losses, start)
+    return PathArtists(paths, heads, losses, start, arrows, ellipses)
 
 
 def update_paths(
@@ -139,6 +153,30 @@ def update_paths(
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False, borderaxespad=0)
 
 
+def update_internals(art: PathArtists, positions: np.ndarray, internals: list[dict[str, np.ndarray]] | None,
+                     upto: int, diverged_at: np.ndarray, width: float) -> None:  # fmt: skip
+    """At each head (step ``upto``, or the last before divergence): the velocity as an arrow (VELOCITY_SCALE
+    steps of it) and the per-coordinate step sizes as an ellipse (their ratio is its shape; its larger
+    semi-axis is ELLIPSE_SIZE x ``width``). Hidden without ``internals``."""
+    for k, (arrow, ellipse) in enumerate(zip(art.arrows, art.ellipses)):
+        end = upto if diverged_at[k] < 0 else min(upto, int(diverged_at[k]) - 1)
+        kept = internals[k] if internals is not None and end >= 1 else {}
+        head = positions[k, end] if end >= 0 else np.array([np.nan, np.nan])
+        velocity = kept.get("velocity")
+        show = velocity is not None and np.all(np.isfinite(velocity[end]))
+        arrow.set_visible(bool(show))
+        if show:
+            tip = head + VELOCITY_SCALE * velocity[end]
+            arrow.set_data([head[0], tip[0]], [head[1], tip[1]])
+        steps = kept.get("step_size")
+        show = steps is not None and np.all(np.isfinite(steps[end])) and np.max(steps[end]) > 0
+        ellipse.set_visible(bool(show))
+        if show:
+            axes = 2 * ELLIPSE_SIZE * width * steps[end] / np.max(steps[end])
+            ellipse.set_center(head)
+            ellipse.width, ellipse.height = float(axes[0]), float(axes[1])
+
+
 def update_loss_axis(art: PathArtists, surface: Surface, losses: np.ndarray, steps: int) -> None:
     """Loss limits: the surface's range where it is unbounded below, else the runs' range, capped at 10x the start
     so that a diverging run leaves through the top instead of squashing the others."""
@@ -161,3 +199,56 @@ def update_loss_axis(art: PathArtists, surface: Surface, losses: np.ndarray, ste
         else:
             pad = 0.05 * (hi - lo) if hi > lo else 1.0
             loss_ax.set_ylim(lo - pad, hi + pad)
+
+
+BASIN_COLORS = ("#2ca02c", "#bdbdbd", "#d62728")  # reached (or escaped), stalled, diverged
+BASIN_NAMES = ("reached", "stalled", "diverged")
+
+
+@dataclass
+class BasinArtists:
+    axes: list[Axes]
+    dots: list[Any]
+
+
+def draw_basins(figure: Any, surface: Surface, labels: list[str]) -> BasinArtists:
+    """One small contour map per optimizer (up to 4 per row), with a dot per start point coloured by outcome."""
+    from matplotlib.patches import Patch
+
+    n = max(len(labels), 1)
+    cols = min(n, 4)
+    rows = -(-n // cols)
+    grid = figure.add_gridspec(rows, cols, left=0.04, right=0.98, top=0.86 if rows == 1 else 0.9, bottom=0.06,
+                               wspace=0.12, hspace=0.3)  # fmt: skip
+    axes, dots = [], []
+    X, Y, Z = surface.grid(80)
+    for i, label in enumerate(labels):
+        ax = figure.add_subplot(grid[i // cols, i % cols])
+        if surface.log_levels:
+            low = max(float(Z.min()), 1e-3)
+            ax.contour(X, Y, Z, levels=np.geomspace(low, float(Z.max()), 12), colors="0.8", linewidths=0.6,
+                       norm="log")  # fmt: skip
+        else:
+            ax.contour(X, Y, Z, levels=12, colors="0.8", linewidths=0.6)
+        for x, y in surface.minima:
+            ax.plot(x, y, marker="*", color="k", markersize=10, linestyle="none", zorder=5)
+        dots.append(ax.scatter([], [], s=22, marker="s", zorder=4))
+        (x0, x1), (y0, y1) = surface.window
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(label, fontsize="medium")
+        axes.append(ax)
+    good = "reached" if surface.minima else "escaped"
+    handles = [Patch(color=c, label=name) for c, name in zip(BASIN_COLORS, (good, *BASIN_NAMES[1:]))]
+    figure.legend(handles=handles, loc="upper center", ncols=3, frameon=False, fontsize="small")
+    return BasinArtists(axes, dots)
+
+
+def update_basins(art: BasinArtists, starts: np.ndarray, outcomes: np.ndarray) -> None:
+    """Colour each start point by its outcome (0 reached, 1 stalled, 2 diverged) for each optimizer."""
+    colors = np.array(BASIN_COLORS)
+    for dots, row in zip(art.dots, outcomes):
+        dots.set_offsets(starts)
+        dots.set_facecolors(colors[row])

@@ -27,6 +27,12 @@ panel
 #   the test set toward the training set's picture, which flatters every evaluation.
 # - Press **PCA of image patches**: the top eigenvectors of 8x8 patches of a photograph are
 #   smooth blobs, then edges, then finer patterns. Move *components k* and watch the
-#   reconstruction; the variance explained reaches 95% with very few components.
+#   reconstruction; the variance explained reaches 95% with very few components. The
+#   PCA-whitened patches are shown back in pixels (the top k whitened components times their
+#   eigenvectors); with all 64 components that is ZCA.
+# - Press **per-channel: VGG, ResNet**: VGG subtracts each colour channel's mean; ResNet also
+#   divides by each channel's std, and min-max maps each channel's range onto [-1, 1]. The
+#   histograms below the images show what each does to the values.
+# - Set *normalize by* to `min-max to [-1, 1]`: the notes' other way to normalize.
 # - Press **far from the origin**: before normalization a 2 degree change of the weights
 #   moves the boundary across many points; after, across almost none (EECS 498 lecture 10).

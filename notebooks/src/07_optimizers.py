@@ -20,17 +20,35 @@ panel
 # %% [markdown]
 # ## Try this
 #
-# - Press **long valley**: SGD (red) bounces across the valley; with the same step it cannot
-#   go faster along it. Momentum builds up speed along the floor.
-# - Press **saddle point**: started a hair off the ridge, SGD slides toward the saddle and
-#   stays; Adagrad, RMSprop and Adadelta scale up the tiny gradient and escape.
-# - Press **Beale's function + Adam** and press play (the triangle): Adam reaches the minimum
-#   (the star) first.
+# - Press **long valley** (Radford's animation): started high on the valley's wall, SGD gets
+#   nowhere (6% of the way in 300 steps); Momentum and NAG oscillate across the floor while they
+#   build up speed along it (45%); Adagrad, RMSprop and Adadelta scale the tiny gradient along
+#   the valley up and reach the end. One setting is not standard: Adadelta's *eps* is 1e-4. With
+#   PyTorch's default 1e-6 its first steps are about sqrt(eps) = 0.001 long and it covers 13%
+#   of the way: try it.
+# - Press **Beale's function** (Radford's animation): the large first gradient makes Momentum
+#   and NAG shoot past the minimum and bounce around; Adagrad's first step is the largest of
+#   all (its learning rate in every coordinate: "almost unstable"); Adadelta and RMSprop go
+#   down steadily, their loss never rising.
+# - Press **Beale's function + Adam** and press play (the triangle): Adam (momentum with
+#   per-coordinate step sizes) reaches the minimum (the star) steadily; NAG, once it has
+#   bounced back, happens to get there sooner on this surface. Press **tune learning rates**
+#   and race again.
 # - Click anywhere on the contour plot to start from there.
 # - Raise SGD's learning rate (the row *SGD* below the controls) until it diverges: the legend
 #   says at which step.
 # - Press **noisy bowl: momentum smooths**: with noisy gradients, SGD's steps point every which
 #   way; momentum averages them.
+# - Press **tune learning rates** for a fair race: each optimizer gets the best of 30
+#   learning rates (log-spaced) on this surface, from this start, by its final loss.
+# - Each optimizer has its own line style: on the **saddle point** Adagrad's path lies on
+#   RMSprop's, and the status line says so.
+# - Tick *optimizer state* and step through a run: arrows show the velocity of Momentum, NAG
+#   and Adam (10 steps of it), ellipses the per-coordinate step sizes of Adagrad, RMSprop,
+#   Adadelta and Adam (wide where a coordinate's gradients have been small); the status line
+#   gives the numbers, with Adam's bias corrections 1/(1 - beta^t), large in the first steps.
+# - Switch *view* to `basins`: 64 start points over the surface, each coloured by where every
+#   optimizer ends from it: at the minimum, stalled, or diverged. Where you start decides.
 
 # %% [markdown]
 # ## For slides

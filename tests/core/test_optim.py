@@ -199,3 +199,26 @@ def test_hyperparameters_rebuild_the_same_optimizer():
         first = make_optimizer(name, np.zeros(2), lr=0.05, weight_decay=0.1)
         again = make_optimizer(name, np.zeros(2), **first.hyperparameters())
         assert again.hyperparameters() == first.hyperparameters() and first.hyperparameters()["lr"] == 0.05
+
+
+def test_internals_are_what_the_next_or_last_step_is_made_of():
+    """Momentum's velocity is the next step without its gradient: x_{t+1} - x_t = v_t - lr g(x_t); Adagrad's step
+    size (after step t) times -g(x_{t-1}) is step t; Adam's velocity after step t is step t, and its bias
+    corrections are 1/(1 - beta^t)."""
+    from nnlab.core.surfaces import get_surface, run_trajectories
+
+    surface = get_surface("beale")
+    specs = {"M": ("momentum", {"lr": 5e-3}), "G": ("adagrad", {"lr": 1.0}), "A": ("adam", {"lr": 0.1})}
+    run = run_trajectories("beale", specs, starts=[1.0, 1.5], steps=30, internals=True)
+    x = run.positions[:, :, 0]  # (K, T + 1, 2)
+    grad = np.stack(surface.grad(x[..., 0], x[..., 1]), axis=-1)
+    momentum, adagrad, adam = (run.internals[k] for k in range(3))
+    np.testing.assert_allclose(x[0, 2:] - x[0, 1:-1], momentum["velocity"][1:-1, 0] - 5e-3 * grad[0, 1:-1],
+                               rtol=1e-10, atol=1e-14)  # fmt: skip
+    np.testing.assert_allclose(x[1, 1:] - x[1, :-1], -adagrad["step_size"][1:, 0] * grad[1, :-1], rtol=1e-10,
+                               atol=1e-15)  # fmt: skip
+    np.testing.assert_allclose(x[2, 1:] - x[2, :-1], adam["velocity"][1:, 0], rtol=1e-10, atol=1e-14)
+    t = np.arange(1, 31)
+    np.testing.assert_allclose(adam["bias_correction"][1:], np.c_[1 / (1 - 0.9**t), 1 / (1 - 0.999**t)])
+    assert np.all(np.isnan(momentum["velocity"][0]))  # nothing before the first step
+    assert run_trajectories("beale", specs, steps=3).internals == [{}, {}, {}]  # only when asked for

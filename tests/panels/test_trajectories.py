@@ -9,7 +9,7 @@ import pytest
 
 from nnlab.core.surfaces import run_trajectories
 from nnlab.export import ffmpeg_path
-from nnlab.panels.trajectories import TrajectoriesPanel
+from nnlab.panels.trajectories import TrajectoriesPanel, specs
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def test_momentum_smooths_a_noisy_descent(panel):
 def test_paths_drawn_are_the_core_optimizers_output(panel):
     panel.apply_preset("long valley")
     state = panel.state
-    core = run_trajectories(state["surface"], panel.specs(state), [state["x0"], state["y0"]], state["steps"])
+    core = run_trajectories(state["surface"], specs(state), [state["x0"], state["y0"]], state["steps"])
     np.testing.assert_array_equal(panel.result.positions, core.positions)
     for k, line in enumerate(panel.artists.paths):
         np.testing.assert_array_equal(line.get_xydata(), core.positions[k, :, 0])
@@ -200,8 +200,9 @@ def test_paths_that_coincide_stay_visible_and_the_status_says_so():
 
 
 def test_tune_learning_rates_picks_each_optimizers_best_of_a_log_grid():
-    """A fair race on Beale's function: after tuning, every optimizer ends lower than with the panel's starting
-    learning rates, and SGD's choice is the best final loss of its 30 log-spaced rates, each run on its own."""
+    """A fair race on Beale's function: after tuning, most optimizers end lower than with the preset's hand-picked
+    learning rates (not all: a hand-picked rate may lie between two of the grid's), and SGD's choice is the best
+    final loss of its 30 log-spaced rates, each run on its own."""
     from nnlab.core.optim import optimizer_knobs
     from nnlab.panels.trajectories import TUNE_GRID
 
@@ -211,7 +212,7 @@ def test_tune_learning_rates_picks_each_optimizers_best_of_a_log_grid():
     panel.act("tune learning rates")
     assert panel.error is None and panel.status.startswith(f"best learning rates of {TUNE_GRID} tried")
     after = panel.result.losses[:, -1, 0]
-    assert np.all(after < before), (before, after)
+    assert np.sum(after < before) >= 5, (before, after)
     knob = optimizer_knobs("sgd")["lr"]
     grid = np.unique([float(f"{lr:.3g}") for lr in np.geomspace(knob.low, knob.high, TUNE_GRID)])
     finals = []
@@ -231,3 +232,99 @@ def test_the_tune_button_sits_with_the_presets_and_its_message_reaches_the_statu
     button.click()
     assert panel.error is None
     assert "best learning rates of 30 tried" in panel.ui.status.value
+
+
+def _path_stats(panel, label):
+    k = panel.result.labels.index(label)
+    path, loss = panel.result.positions[k, :, 0], panel.result.losses[k, :, 0]
+    start = np.array([panel.state["x0"], panel.state["y0"]])
+    return path, loss, float(np.max(np.linalg.norm(path - start, axis=1)))
+
+
+def test_long_valley_reproduces_radfords_description():
+    """Radford: SGD gets nowhere; Momentum and NAG oscillate across the valley until they build up velocity;
+    Adagrad, RMSprop and Adadelta quickly break symmetry and descend. With PyTorch's eps 1e-6 Adadelta would
+    cover 13% of the way (its first steps are ~sqrt(eps)); the preset uses 1e-4."""
+    panel = TrajectoriesPanel()
+    panel.apply_preset("long valley")
+    x0, goal = panel.state["x0"], 10.0
+    covered = {label: (_path_stats(panel, label)[0][-1, 0] - x0) / (goal - x0) for label in panel.result.labels}
+    assert covered["SGD"] < 0.1
+    for label in ("Momentum", "NAG"):
+        path = _path_stats(panel, label)[0]
+        assert np.sum(np.diff(np.sign(path[:, 1])) != 0) >= 10, label  # crossing the floor again and again
+        assert covered[label] > 4 * covered["SGD"], label
+    assert covered["Adagrad"] > 0.95 and covered["RMSprop"] > 0.95 and covered["Adadelta"] > 0.8, covered
+    panel.set(adadelta_eps=1e-6)
+    path = _path_stats(panel, "Adadelta")[0]
+    assert (path[-1, 0] - x0) / (goal - x0) < 0.2
+
+
+def test_beales_function_reproduces_radfords_description():
+    """Radford: the velocity methods shoot off and bounce around; Adagrad almost goes unstable (its first step is
+    lr in every coordinate, the largest of all); Adadelta and RMSprop handle the large gradients stably."""
+    panel = TrajectoriesPanel()
+    panel.apply_preset("Beale's function")
+    to_minimum = float(np.linalg.norm(np.array([3.0, 0.5]) - [panel.state["x0"], panel.state["y0"]]))
+    for label in ("Momentum", "NAG"):
+        _, loss, reach = _path_stats(panel, label)
+        assert reach > 1.25 * to_minimum, label  # overshoots the minimum
+        assert np.mean(np.diff(loss) > 0) >= 0.04, label  # and the loss goes up again and again
+    first_steps = {label: float(np.linalg.norm(_path_stats(panel, label)[0][1] - _path_stats(panel, label)[0][0]))
+                   for label in panel.result.labels}  # fmt: skip
+    assert max(first_steps, key=first_steps.get) == "Adagrad" and first_steps["Adagrad"] > 1.4
+    for label in ("Adadelta", "RMSprop"):
+        _, loss, reach = _path_stats(panel, label)
+        assert np.all(np.diff(loss) <= 0), label  # the loss never rises
+        assert reach <= to_minimum, label  # no overshoot
+
+
+def test_beale_with_adam_reaches_the_minimum():
+    panel = TrajectoriesPanel()
+    panel.apply_preset("Beale's function + Adam")
+    _, loss, _ = _path_stats(panel, "Adam")
+    assert loss[-1] < 1e-3 and np.mean(np.diff(loss) > 0) < 0.05  # there, and nearly without a rise
+
+
+def test_the_optimizer_state_overlay_shows_velocities_and_step_sizes_at_the_current_step():
+    panel = TrajectoriesPanel()
+    panel.apply_preset("Beale's function + Adam")
+    art = panel.artists
+    assert not any(a.get_visible() for a in art.overlays())
+    panel.set(internals=True, frame=20)
+    labels = panel.result.labels
+    arrows = {label for label, a in zip(labels, art.arrows) if a.get_visible()}
+    ellipses = {label for label, e in zip(labels, art.ellipses) if e.get_visible()}
+    assert arrows == {"Momentum", "NAG", "Adam"} and ellipses == {"Adagrad", "Adadelta", "RMSprop", "Adam"}
+    k = labels.index("Adam")
+    head = panel.result.positions[k, 20, 0]
+    velocity = panel.result.internals[k]["velocity"][20, 0]
+    np.testing.assert_allclose(np.array(art.arrows[k].get_data()).T, [head, head + 10 * velocity])
+    np.testing.assert_allclose(art.ellipses[k].get_center(), head)
+    steps = panel.result.internals[k]["step_size"][20, 0]
+    assert art.ellipses[k].width / art.ellipses[k].height == pytest.approx(steps[0] / steps[1])
+    assert "Adam: velocity" in panel.status and "bias corrections 1.14, 50.5" in panel.status
+
+
+def test_basins_colour_every_start_by_where_each_optimizer_ends():
+    """8 x 8 starts over the window; an outcome per optimizer and start equals a run from that start alone."""
+    from nnlab.panels.trajectories import DIVERGED, REACHED, basin_outcomes
+
+    panel = TrajectoriesPanel(view="basins")
+    assert panel.error is None
+    starts, outcomes = panel.result["starts"], panel.result["outcomes"]
+    assert starts.shape == (64, 2) and outcomes.shape == (7, 64)
+    from nnlab.core.surfaces import get_surface
+
+    for p in (0, 27, 63):
+        alone = run_trajectories("beale", specs(panel.state), starts=starts[p], steps=500)
+        np.testing.assert_array_equal(basin_outcomes(alone, get_surface("beale"))[:, 0], outcomes[:, p])
+    reached = [int(np.sum(row == REACHED)) for row in outcomes]
+    assert panel.status == "reached a minimum from 64 starts: " + ", ".join(
+        f"{label} {n}" for label, n in zip(panel.result["labels"], reached)
+    )
+    assert np.any(outcomes == DIVERGED)  # SGD, Momentum and NAG leave the window from its corners
+    colors = panel.artists.dots[0].get_facecolors()
+    assert len(colors) == 64
+    panel.apply_preset("saddle point")  # a preset keeps the view
+    assert panel.state["view"] == "basins" and panel.status.startswith("escaped from 64 starts")
