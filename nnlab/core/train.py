@@ -75,6 +75,7 @@ class History:
     loss: list[float] = field(default_factory=list)
     lr: list[float] = field(default_factory=list)
     update_ratio: list[list[float]] = field(default_factory=list)
+    grad_norm: list[list[float]] = field(default_factory=list)  # per weight matrix, after clipping
     train_acc: list[float] = field(default_factory=list)
     val_acc: list[float] = field(default_factory=list)
     epoch: int = 0
@@ -231,6 +232,7 @@ class Trainer:
         if self.config.clip_norm is not None:
             clip_grad_norm(grads, self.config.clip_norm)
         arrays = self.network.arrays
+        h.grad_norm.append([float(np.linalg.norm(grads[k])) for k in self._weights])
         before = [arrays[k].copy() for k in self._weights]
         self.optimizer.step(grads)
         self.network.project(self.regularizer)

@@ -9,12 +9,13 @@ message that names the key, the value and what is allowed; the panel keeps its l
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any
 
-KINDS = ("int", "float", "bool", "choice", "multi", "text")
+KINDS = ("int", "float", "bool", "choice", "multi", "text", "list")
 MAX_TEXT = 500
 
 
@@ -29,7 +30,8 @@ class Param:
 
     ``kind``: 'int' or 'float' (within ``[low, high]``; either bound may be None for a typed value with
     no natural limit, but a panel should give one: it bounds the work), 'bool', 'choice' (one of
-    ``options``), 'multi' (a list of distinct ``options``) or 'text' (a string of at most 500 characters).
+    ``options``), 'multi' (a list of distinct ``options``), 'text' (a string of at most 500 characters) or 'list'
+    (a JSON list of at most ``high`` entries, each a list: drawn points, a log of changes).
     """
 
     kind: str
@@ -60,7 +62,22 @@ class Param:
             return "one of: " + ", ".join(map(str, self.options))
         if self.kind == "multi":
             return "a list of distinct values from: " + ", ".join(map(str, self.options))
+        if self.kind == "list":
+            return f"a list of at most {self.high:g} lists of plain values" if self.high else "a list of lists"
         return f"a text of at most {MAX_TEXT} characters"
+
+    def _list(self, value: Any, refuse: str) -> list[Any]:
+        if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+            raise TypeError(refuse)
+        if self.high is not None and len(value) > self.high:
+            raise ValueError(refuse)
+        try:
+            plain = json.loads(json.dumps(value, allow_nan=False))  # plain JSON, finite numbers only
+        except (TypeError, ValueError):
+            raise ValueError(refuse) from None
+        if not all(isinstance(entry, list) for entry in plain):
+            raise TypeError(refuse)
+        return plain
 
     def normalize(self, key: str, value: Any) -> Any:
         """``value`` as this key's plain JSON value; ValueError or TypeError naming ``key`` otherwise."""
@@ -86,6 +103,8 @@ class Param:
             return out
         if self.kind == "choice":
             return self._option(value, refuse)
+        if self.kind == "list":
+            return self._list(value, refuse)
         if self.kind == "multi":
             if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
                 raise TypeError(refuse)

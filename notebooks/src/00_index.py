@@ -13,7 +13,9 @@
 #    and what Xavier, He and batch norm do about it.
 # 3. [Dropout](05_dropout.ipynb): a different thinned network on every pass, why the outputs
 #    are scaled, and dropout as a cheap ensemble.
-# 4. [Optimizers](07_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
+# 4. [Training](06_training.ipynb): a network learning live, with the lectures' babysitting
+#    checks, the loss-curve gallery, dead units and overfitting.
+# 5. [Optimizers](07_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
 #    and Adam racing on Beale's function, a long valley and a saddle point.
 #
 # Pictures for slides: every panel has `panel.save("figure.png")` (or `.svg`, `.pdf`) and

@@ -42,6 +42,7 @@ NOTEBOOK_OF = {
     "preprocessing": "02_preprocessing.ipynb",
     "initialization": "03_initialization.ipynb",
     "dropout": "05_dropout.ipynb",
+    "training": "06_training.ipynb",
     "trajectories": "07_optimizers.ipynb",
 }
 
@@ -98,5 +99,48 @@ def test_fast_preset_clicks_end_in_the_last_presets_state_and_picture(lab, chrom
         assert max(diff) < 25 and sum(diff) / len(diff) < 1.0, (max(diff), sum(diff) / len(diff))
         assert console_errors(page) == []
         panel.screenshot(path=str(Path(lab.log).parent / f"fast_clicks_{name}.png"))
+    finally:
+        context.close()
+
+
+def test_the_training_panel_plays_pauses_steps_and_takes_a_drawn_point(lab, chromium):
+    """Play: the picture changes frame after frame (the count over 5 s is printed, not asserted); pause: it
+    stops; step: one more frame; a click on the regions adds a training point of the chosen class and starts
+    the run over."""
+    from tests.e2e.test_browser import CANVAS_HASH
+
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.console_errors, page.failed_requests = [], []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    try:
+        panel = run_all(page, lab, NOTEBOOK_OF["training"]).first
+        hash_now = lambda: panel.evaluate(CANVAS_HASH)  # noqa: E731
+        panel.get_by_role("button", name="play", exact=True).click()
+        seen, last, changes = 0, hash_now(), 0
+        while seen < 100:  # 5 s in steps of 50 ms
+            page.wait_for_timeout(50)
+            now = hash_now()
+            changes, last, seen = changes + (now != last), now, seen + 1
+        print(f"training panel while playing: {changes} picture changes in 5 s")
+        assert changes >= 3
+        panel.get_by_role("button", name="pause", exact=True).click()
+        page.wait_for_timeout(1500)
+        paused = hash_now()
+        page.wait_for_timeout(1500)
+        assert hash_now() == paused  # nothing is queued behind the pause
+        panel.get_by_role("button", name="step", exact=True).click()
+        page.wait_for_function(f"([panel, before]) => ({CANVAS_HASH})(panel) !== before",
+                               arg=[panel.element_handle(), paused], timeout=30_000)  # fmt: skip
+        stepped = hash_now()
+        box = panel.locator(".jupyter-matplotlib-canvas-div canvas").first.bounding_box()
+        page.mouse.click(box["x"] + 0.25 * box["width"], box["y"] + 0.5 * box["height"])  # inside the regions
+        page.wait_for_function(f"([panel, before]) => ({CANVAS_HASH})(panel) !== before",
+                               arg=[panel.element_handle(), stepped], timeout=30_000)  # fmt: skip
+        page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=60_000)
+        state, *_ = read_back(page)
+        assert len(state["drawn"]) == 1 and state["drawn"][0][2] == 0 and state["iteration"] == 0
+        assert console_errors(page) == []
+        panel.screenshot(path=str(Path(lab.log).parent / "training_played.png"))
     finally:
         context.close()

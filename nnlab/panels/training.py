@@ -1,0 +1,485 @@
+"""The training panel: a small network trained live on 2-D data, with the inside of the network and the
+lectures' babysitting checks (CS231n "Neural Networks Part 3: babysitting the learning process" and its
+case study "Putting it together"; EECS 498 lecture 11).
+
+Everything trains with the core (:class:`~nnlab.core.live.LiveRun` over :class:`~nnlab.core.train.Trainer`).
+The state says how far to train (``iteration``): the picture at a state is the same however it was reached.
+*play* advances it frame by frame from the kernel's event loop, each frame scheduled after the previous one
+is drawn, so a slow frame delays the next instead of piling ticks up. The learning rate and the
+regularization strength may change while a run goes on: the change is logged (``changes``) at the step it
+was made, and the run goes on; any other change starts a new run.
+
+Views: *regions* (the decision regions with the train and validation points, and the loss), *curves* (loss
+and accuracy), *inside* (each layer's activation histogram over training; saturated and dead units),
+*updates* (each weight matrix's update/weight ratio against the notes' 1e-3, and its gradient norm).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nnlab.core.activations import ACTIVATIONS
+from nnlab.core.initializers import INITIALIZERS
+from nnlab.core.live import EVAL_EVERY, LiveRun, activation_range, babysitting, live_value, start_run
+from nnlab.core.losses import softmax
+from nnlab.core.model import NetworkSpec
+from nnlab.core.optim import OPTIMIZERS
+from nnlab.core.schedules import SCHEDULES
+from nnlab.core.train import TrainConfig
+from nnlab.data.toy2d import DATASETS, make_dataset, split
+from nnlab.panels.base import Control, Panel, Param, View
+from nnlab.viz import training as viz
+
+MAX_ITERATIONS = 100_000
+MAX_WIDTH, MAX_LAYERS = 256, 8
+GRID = 100  # the decision regions are a GRID x GRID image (50 x 50 for large networks)
+DRAWN = "drawn points only"
+LIVE = {"lr": "lr", "reg": "reg"}  # state key -> the run's live key
+# What starts a new run when it changes (everything the run is made of, but the live keys).
+RUN_KEYS = ("dataset", "points", "noise", "val_fraction", "data_seed", "drawn", "hidden", "activation", "init",
+            "init_std", "bias", "batchnorm", "keep_prob", "regularizer", "loss", "optimizer", "schedule", "batch",
+            "clip", "seed")  # fmt: skip
+
+
+def grid_size(weights: int) -> int:
+    """The decision grid's side: GRID, or half of it once a forward pass of GRID^2 points costs over 0.1 s."""
+    return GRID if 2 * GRID**2 * weights / 2e9 <= 0.1 else GRID // 2
+
+
+def parse_hidden(text: str) -> list[int]:
+    """'16, 16' -> [16, 16]; '' -> [] (a linear classifier). A clear message for anything else."""
+    parts = [p for p in str(text).replace(";", ",").replace(" ", ",").split(",") if p]
+    try:
+        widths = [int(p) for p in parts]
+    except ValueError:
+        raise ValueError(f"hidden={text!r} is not valid: write the hidden layers' widths, like '16, 16' "
+                         "(empty for a linear classifier)") from None  # fmt: skip
+    if len(widths) > MAX_LAYERS or any(not 1 <= w <= MAX_WIDTH for w in widths):
+        raise ValueError(f"hidden={text!r} is not valid: at most {MAX_LAYERS} layers of 1 to {MAX_WIDTH} units")
+    return widths
+
+
+@dataclass
+class Frame:
+    """What the views draw at one state (copies: the run goes on after this frame)."""
+
+    run: Any  # a frozen view of the run: history arrays and snapshots up to this iteration
+    probs: np.ndarray  # (GRID, GRID, C) class probabilities over the data's extent
+    extent: tuple[float, float, float, float]
+    data: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    drawn: np.ndarray
+    notes: list[str]
+    classes: int
+    layers: int
+
+
+@dataclass
+class RunView:
+    """The parts of a :class:`LiveRun` the pictures read, frozen at one iteration."""
+
+    history: Any
+    snapshots: list[Any]
+    iteration: int
+    stopped: bool
+
+
+@dataclass
+class _History:
+    loss: np.ndarray  # (steps,)
+    update_ratio: np.ndarray  # (steps, weight matrices)
+    grad_norm: np.ndarray  # (steps, weight matrices)
+
+
+class _TrainingView(View):
+    """A view of the training panel: its computation is the panel's, shared by every view."""
+
+    def __init__(self, panel: TrainingPanel) -> None:
+        self.panel = panel
+
+    def compute(self, state):
+        return self.panel.train_to(state)
+
+    def estimate(self, state):
+        return self.panel.estimate_seconds(state)
+
+    def describe(self, result: Frame, state):
+        return self.panel.describe_frame(result, state)
+
+
+class RegionsView(_TrainingView):
+    def layout(self, state):
+        return [state["slides"]]
+
+    def draw(self, figure, result, state):
+        regions_ax = figure.add_axes((0.03, 0.08, 0.5, 0.84))
+        loss_ax = figure.add_axes((0.62, 0.56, 0.35, 0.36))
+        acc_ax = figure.add_axes((0.62, 0.1, 0.35, 0.34))
+        return viz.draw_regions(regions_ax), viz.draw_curves(loss_ax, acc_ax)
+
+    def update(self, art, result: Frame, state):
+        regions, curves = art
+        last = result.run.snapshots[-1]
+        title = f"step {result.run.iteration}: train {last.train_acc:.0%}, validation {last.val_acc:.0%}"
+        viz.update_regions(regions, result.probs, result.extent, result.data, result.drawn, title)
+        viz.update_curves(curves, result.run)
+
+
+class CurvesView(_TrainingView):
+    def draw(self, figure, result, state):
+        loss_ax, acc_ax = figure.subplots(1, 2, gridspec_kw={"left": 0.07, "right": 0.98, "wspace": 0.25})
+        return viz.draw_curves(loss_ax, acc_ax)
+
+    def update(self, art, result: Frame, state):
+        viz.update_curves(art, result.run)
+        art.acc_ax.set_xlabel("step")
+        art.loss_ax.set_xlabel("step")
+
+
+class InsideView(_TrainingView):
+    def layout(self, state):
+        return [state["hidden"]]
+
+    def draw(self, figure, result: Frame, state):
+        if not result.layers:
+            ax = figure.add_subplot()
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, "a linear classifier has no hidden layers to look inside", ha="center")
+            return None
+        return viz.draw_inside(figure, result.layers)
+
+    def update(self, art, result: Frame, state):
+        if art is not None:
+            viz.update_inside(art, result.run, activation_range(state["activation"]))
+
+
+class UpdatesView(_TrainingView):
+    def layout(self, state):
+        return [state["hidden"]]
+
+    def draw(self, figure, result: Frame, state):
+        return viz.draw_updates(figure, result.layers + 1)
+
+    def update(self, art, result: Frame, state):
+        viz.update_updates(art, result.run)
+
+
+VIEWS = {"regions": RegionsView, "curves": CurvesView, "inside": InsideView, "updates": UpdatesView}
+CASE_STUDY = {"dataset": "spiral", "points": 300, "noise": 0.2, "val_fraction": 0.0, "init": "normal",
+              "init_std": 0.01, "activation": "relu", "optimizer": "sgd", "lr": 1.0, "regularizer": "l2",
+              "reg": 1e-3, "batch": 300, "batchnorm": False, "keep_prob": 1.0}  # fmt: skip
+
+
+class TrainingPanel(Panel, name="training"):
+    title = "Training"
+    description = "A small network trained live on 2-D data: its regions, its curves, and what happens inside it."
+    views = {name: None for name in VIEWS}  # replaced per panel in __init__ (each view asks its own panel)
+    defaults = {
+        "view": "regions",
+        "dataset": "spiral",
+        "points": 300,
+        "noise": 0.2,
+        "val_fraction": 0.3,
+        "data_seed": 0,
+        "drawn": [],
+        "draw_class": 0,
+        "hidden": "16, 16",
+        "activation": "relu",
+        "init": "he_normal",
+        "init_std": 0.01,
+        "bias": 0.0,
+        "batchnorm": False,
+        "keep_prob": 1.0,
+        "regularizer": "none",
+        "reg": 1e-3,
+        "loss": "softmax",
+        "optimizer": "adam",
+        "lr": 0.01,
+        "schedule": "constant",
+        "batch": 64,
+        "clip": 0.0,
+        "seed": 0,
+        "iteration": 0,
+        "speed": 10,
+        "changes": [],
+    }
+    params = {"iteration": Param("int", 0, MAX_ITERATIONS), "changes": Param("list", high=200),
+              "drawn": Param("list", high=1000)}  # fmt: skip
+    view_keys = frozenset({"view", "speed", "draw_class"})
+    preset_keeps = frozenset({"view"})
+    controls = (
+        Control("view", "view", "toggle", options=tuple(VIEWS)),
+        Control("dataset", "data", "choice", options=(*DATASETS, DRAWN), group="data"),
+        Control("points", "points", "int", 20, 2000, step=10, continuous=False, group="data"),
+        Control("noise", "noise", "float", 0.0, 1.0, step=0.05, continuous=False, group="data"),
+        Control("val_fraction", "validation fraction", "float", 0.0, 0.8, step=0.05, continuous=False, group="data"),
+        Control("data_seed", "data seed", "int", 0, 9, group="data"),
+        Control("draw_class", "a click adds class", "toggle", options=(0, 1, 2), group="data"),
+        Control("hidden", "hidden widths", "text", group="model"),
+        Control(
+            "activation", "activation", "choice", options=tuple(a for a in ACTIVATIONS if a != "swish"), group="model"
+        ),  # fmt: skip
+        Control(
+            "init",
+            "init",
+            "choice",
+            options=tuple(i for i in INITIALIZERS if i not in ("xavier", "glorot", "he", "kaiming")),
+            group="model",
+        ),  # fmt: skip
+        Control("init_std", "init std (normal)", "log", 1e-4, 10.0, group="model"),
+        Control("bias", "initial bias", "float", -2.0, 2.0, step=0.05, continuous=False, group="model"),
+        Control("batchnorm", "batch norm", "bool", group="model"),
+        Control("keep_prob", "dropout keep p", "float", 0.1, 1.0, step=0.05, continuous=False, group="model"),
+        Control("loss", "loss", "toggle", options=("softmax", "svm"), group="training"),
+        Control("optimizer", "optimizer", "choice", options=tuple(OPTIMIZERS), group="training"),
+        Control("lr", "learning rate", "log", 1e-7, 1e7, step=0.1, group="training"),
+        Control("schedule", "schedule", "choice", options=tuple(SCHEDULES), group="training"),
+        Control("regularizer", "regularizer", "toggle", options=("none", "l2", "l1"), group="training"),
+        Control("reg", "strength", "log", 1e-6, 10.0, step=0.1, group="training"),
+        Control("batch", "batch size", "int", 1, 2000, continuous=False, group="training"),
+        Control("clip", "clip gradient norm (0: off)", "float", 0.0, 10.0, step=0.1, group="training"),
+        Control("seed", "seed", "int", 0, 9, group="training"),
+        Control("speed", "steps per frame", "choice", options=(1, 10, 50, 200)),
+    )
+    actions = {"play": "play", "pause": "pause", "step": "step", "reset": "reset", "clear points": "clear_drawn"}
+    presets = {
+        # CS231n case study "Putting it together": softmax on the spiral ~49%, a 100-ReLU net ~98%
+        "spiral: linear softmax": {**CASE_STUDY, "hidden": ""},
+        "spiral: 2-layer net (CS231n)": {**CASE_STUDY, "hidden": "100"},
+        "learning rate 1e-6: barely moves": {"optimizer": "sgd", "lr": 1e-6, "init": "normal", "init_std": 0.01},
+        "learning rate 1e6: explodes": {"optimizer": "sgd", "lr": 1e6},
+        "good learning rate": {"optimizer": "sgd", "lr": 0.1},
+        "overfit 20 points (sanity check)": {"dataset": "moons", "points": 20, "val_fraction": 0.0, "hidden": "100",
+                                             "batch": 20},
+        "bad init: dead ReLUs": {"init": "normal", "init_std": 0.1, "bias": -1.0, "hidden": "32, 32"},
+        "deep tanh, no batch norm": {"hidden": "32, 32, 32, 32, 32, 32", "activation": "tanh", "init": "normal",
+                                     "init_std": 0.01, "optimizer": "sgd", "lr": 0.1},
+        "deep tanh + batch norm": {"hidden": "32, 32, 32, 32, 32, 32", "activation": "tanh", "init": "normal",
+                                   "init_std": 0.01, "optimizer": "sgd", "lr": 0.1, "batchnorm": True},
+        "overfitting: noisy moons": {"dataset": "moons", "points": 80, "noise": 0.35, "val_fraction": 0.5,
+                                     "hidden": "100, 100", "batch": 20},
+        "dropout and L2 against it": {"dataset": "moons", "points": 80, "noise": 0.35, "val_fraction": 0.5,
+                                      "hidden": "100, 100", "batch": 20, "keep_prob": 0.5, "regularizer": "l2",
+                                      "reg": 0.01},
+    }  # fmt: skip
+    figsize = (10.0, 5.0)
+
+    def __init__(self, **state: Any) -> None:
+        self.views = {name: cls(self) for name, cls in VIEWS.items()}
+        self._run: LiveRun | None = None
+        self._run_key: str | None = None
+        self._step_seconds = 1e-3
+        self._task: asyncio.Task | None = None
+        self.playing = False
+        super().__init__(**state)
+
+    # --- what follows from a change --------------------------------------------------------------
+    def follow(self, changes, state):
+        """A change of the run's make-up starts over at step 0; a new learning rate or strength while a run is
+        under way is logged at the current step, and the run goes on."""
+        out = dict(changes)
+        if "iteration" in changes:
+            return out
+        if any(k in RUN_KEYS and changes[k] != state[k] for k in changes):
+            out["iteration"], out["changes"] = 0, []
+            return out
+        live = {LIVE[k]: v for k, v in changes.items() if k in LIVE and v != state[k]}
+        if live and state["iteration"] > 0 and "changes" not in changes:
+            log = [list(entry) for entry in state["changes"]]
+            for key in live:  # the value that held until now, from step 0, if the log does not say yet
+                if not any(key in values for _, values in log):
+                    log.insert(0, [0, {key: state[key]}])
+            log.append([state["iteration"], live])
+            out["changes"] = log
+        return out
+
+    def check(self, state):
+        parse_hidden(state["hidden"])
+
+    def compute_key(self, state):
+        """One computation for every view (a view change never retrains)."""
+        return json.dumps({k: state[k] for k in (*RUN_KEYS, "lr", "reg", "iteration", "changes")}, sort_keys=True)
+
+    # --- the run ---------------------------------------------------------------------------------
+    def _data(self, state):
+        drawn = np.array(state["drawn"], dtype=float).reshape(-1, 3)
+        if state["dataset"] == DRAWN:
+            X, y = drawn[:, :2], drawn[:, 2].astype(int)
+        else:
+            params = {"noise": state["noise"], "rng": state["data_seed"]}
+            n = state["points"]
+            if state["dataset"] in ("spiral", "blobs"):
+                params["n_per_class"] = max(n // 3, 1)
+            else:
+                params["n"] = n
+            if state["dataset"] == "blobs":
+                params["std"] = max(state["noise"], 0.05)
+                del params["noise"]
+            data = make_dataset(state["dataset"], **params)
+            X, y = np.r_[data[0], drawn[:, :2]], np.r_[data[1], drawn[:, 2].astype(int)]
+        if len(X) < 2 or len(np.unique(y)) < 2:
+            raise ValueError("the data needs at least two points of two classes: choose a data set or draw more "
+                             "points (pick the class, then click on the figure)")  # fmt: skip
+        if state["val_fraction"] > 0:
+            parts = split(X, y, val=state["val_fraction"], test=0.0, rng=state["data_seed"])
+            return parts.X_train, parts.y_train, parts.X_val, parts.y_val
+        return X, y, X[:0], y[:0]
+
+    def _spec_and_config(self, state, data) -> tuple[NetworkSpec, TrainConfig, int]:
+        classes = int(max(data[1].max(), data[3].max() if len(data[3]) else 0)) + 1
+        hidden = parse_hidden(state["hidden"])
+        init_params = {"std": state["init_std"]} if state["init"] == "normal" else {}
+        spec = NetworkSpec([2, *hidden, classes], activation=state["activation"], init=state["init"],
+                           init_params=init_params, bias=state["bias"], batchnorm=state["batchnorm"] and bool(hidden),
+                           keep_prob=state["keep_prob"] if hidden else 1.0, seed=state["seed"])  # fmt: skip
+        n = len(data[0])
+        if state["batch"] > n:
+            raise ValueError(f"batch={state['batch']} is larger than the {n} training points: choose at most {n}")
+        if state["batchnorm"] and state["batch"] < 2:
+            raise ValueError("batch norm needs a batch of at least 2")
+        regularizer = {"lam": state["reg"]} if state["regularizer"] != "none" else {}
+        config = TrainConfig(optimizer=state["optimizer"], optimizer_params={"lr": state["lr"]},
+                             schedule=state["schedule"], loss=state["loss"], regularizer=state["regularizer"],
+                             regularizer_params=regularizer, batch_size=state["batch"],
+                             clip_norm=state["clip"] or None, seed=state["seed"])  # fmt: skip
+        return spec, config, classes
+
+    def train_to(self, state) -> Frame:
+        """Train (going on from the current run where possible) to ``state['iteration']``; the frame to draw."""
+        data = self._data(state)
+        spec, config, classes = self._spec_and_config(state, data)
+        key = json.dumps({k: state[k] for k in RUN_KEYS}, sort_keys=True)
+        base = {"lr": live_value(state["changes"], "lr", 0, state["lr"]),
+                "reg": live_value(state["changes"], "reg", 0, state["reg"])}  # fmt: skip
+        run = self._run
+        same = run is not None and self._run_key == key and (run.base_lr, run.base_reg) == (base["lr"], base["reg"])
+        if not (same and run.iteration <= state["iteration"] and run.continues(state["changes"])):
+            run = self._run = start_run(spec, config, data, base["lr"], base["reg"])
+            self._run_key = key
+        start, t0 = run.iteration, time.perf_counter()
+        run.advance_to(state["iteration"], state["changes"])
+        if run.iteration > start:
+            self._step_seconds = (time.perf_counter() - t0) / (run.iteration - start)
+        return self._frame(run, data, state, classes, len(spec.sizes) - 2)
+
+    def _frame(self, run: LiveRun, data, state, classes: int, layers: int) -> Frame:
+        X = np.r_[data[0], data[2]]
+        (x0, y0), (x1, y1) = X.min(axis=0), X.max(axis=0)  # the data's box, padded
+        pad = 0.1 * max(x1 - x0, y1 - y0, 1e-3)
+        extent = (float(x0 - pad), float(x1 + pad), float(y0 - pad), float(y1 + pad))
+        side = grid_size(sum(w.size for w in run.network.arrays))
+        gx, gy = np.meshgrid(np.linspace(extent[0], extent[1], side), np.linspace(extent[2], extent[3], side))
+        with np.errstate(all="ignore"):
+            scores = run.network.forward(np.c_[gx.ravel(), gy.ravel()], train=False)
+            probs = softmax(scores) if np.all(np.isfinite(scores)) else np.full_like(scores, 1.0 / classes)
+        h = run.history
+        arrays = _History(np.array(h.loss, dtype=float), np.array(h.update_ratio, dtype=float),
+                          np.array(h.grad_norm, dtype=float))  # fmt: skip
+        frozen = RunView(arrays, list(run.snapshots), run.iteration, run.stopped)
+        notes = babysitting(run, classes, state["regularizer"] != "none" and state["reg"] > 0)
+        drawn = np.array(state["drawn"], dtype=float).reshape(-1, 3)
+        return Frame(frozen, probs.reshape(side, side, -1), extent, data, drawn, notes, classes, layers)
+
+    def estimate_seconds(self, state) -> float:
+        """Seconds to reach ``state``: the steps still to take and one frame (the evaluations and the grid), from
+        the network's size (numpy here: about 1 ms a step of overhead, 2 GFLOP/s for these small products)."""
+        try:
+            widths = [2, *parse_hidden(state["hidden"]), 3]
+        except ValueError:
+            return 0.0  # the check will say why
+        weights = sum(a * b for a, b in zip(widths[:-1], widths[1:]))
+        points = state["points"] + len(state["drawn"])
+        step = 1e-3 + 6 * min(state["batch"], points) * weights / 2e9 + 4 * points * weights / EVAL_EVERY / 2e9
+        run = self._run
+        ahead = state["iteration"] - (run.iteration if run is not None and run.iteration <= state["iteration"] else 0)
+        return ahead * step + 2 * grid_size(weights) ** 2 * weights / 2e9
+
+    def describe_frame(self, frame: Frame, state) -> str:
+        run = frame.run
+        head = f"step {run.iteration}"
+        if run.stopped:
+            head += " (stopped: the loss is no longer a number)"
+        return "; ".join([head, *frame.notes])
+
+    # --- play, pause, step, reset ----------------------------------------------------------------
+    def step(self) -> str:
+        """Train one frame: ``speed`` steps."""
+        self.set(iteration=min(self._state["iteration"] + self._state["speed"], MAX_ITERATIONS))
+        return ""
+
+    def reset(self) -> str:
+        self.pause()
+        self.set(iteration=0, changes=[])
+        return ""
+
+    def clear_drawn(self) -> str:
+        self.set(drawn=[])
+        return ""
+
+    def pause(self) -> str:
+        self.playing = False
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        return ""
+
+    def play(self, frames: int | None = None, interval: float = 0.05) -> str:
+        """Train frame after frame. In a notebook (an event loop is running) this returns at once and frames
+        follow on the loop, each after the previous is drawn, until *pause*; elsewhere it trains ``frames``
+        frames (default 1) and returns."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None:
+            for _ in range(frames or 1):
+                if not self._advance():
+                    break
+            return ""
+        self.pause()
+        self.playing = True
+        self._task = loop.create_task(self._play(frames, interval))
+        return ""
+
+    def _advance(self) -> bool:
+        """One frame; False when the run cannot go on (stopped, at the end, or an error)."""
+        before = self._state["iteration"]
+        self.guarded(self.step)
+        run = self._run
+        return self.error is None and self._state["iteration"] > before and not (run is not None and run.stopped)
+
+    async def _play(self, frames: int | None, interval: float) -> None:
+        done = 0
+        try:
+            while self.playing and (frames is None or done < frames):
+                started = time.perf_counter()
+                if not self._advance():
+                    break
+                done += 1
+                # The next frame is scheduled after this one is drawn: a slow frame delays it, no tick queues up.
+                await asyncio.sleep(max(0.0, interval - (time.perf_counter() - started)))
+        finally:
+            self.playing = False
+
+    # --- draw your own ---------------------------------------------------------------------------
+    def connect(self, canvas):
+        def on_click(event):
+            art = self.artists
+            if self._state["view"] != "regions" or art is None or event.button != 1:
+                return
+            if event.inaxes is art[0].ax:
+                self.guarded(self.add_point, event.xdata, event.ydata)
+
+        canvas.mpl_connect("button_press_event", on_click)
+
+    def add_point(self, x: float, y: float, label: int | None = None) -> None:
+        """Add a training point of class ``label`` (default: the one chosen) at (x, y), as a click does."""
+        label = self._state["draw_class"] if label is None else label
+        if label not in (0, 1, 2):
+            raise ValueError(f"label={label!r} is not valid: choose 0, 1 or 2")
+        self.set(drawn=[*self._state["drawn"], [round(float(x), 3), round(float(y), 3), int(label)]])

@@ -1,0 +1,230 @@
+"""The training panel's pictures: decision regions, loss and accuracy curves, the inside of the network over
+training (activation histograms, saturated and dead units), update/weight ratios and gradient norms.
+
+Every artist is made once per layout and updated in place (images get new data, lines new points), so
+that a frame while training costs little more than the training steps themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
+
+from nnlab.viz.axes import plain_log_labels
+
+CLASS_COLORS = np.array([[0.84, 0.15, 0.16], [0.12, 0.47, 0.71], [0.17, 0.63, 0.17], [1.0, 0.5, 0.05],
+                         [0.58, 0.4, 0.74], [0.55, 0.34, 0.29], [0.89, 0.47, 0.76], [0.5, 0.5, 0.5],
+                         [0.74, 0.74, 0.13], [0.09, 0.75, 0.81]])  # fmt: skip
+RATIO_BAND = (3e-4, 3e-3)  # around CS231n's 1e-3 guide for the update/weight ratio
+
+
+def log_axis(ax: Axes) -> None:
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(numticks=4))
+    ax.yaxis.set_minor_locator(NullLocator())
+    plain_log_labels(ax.yaxis)
+
+
+def _limits(ax: Axes, values: list[np.ndarray], log: bool, x_max: float) -> None:
+    finite = np.concatenate([v[np.isfinite(v) & ((v > 0) if log else True)] for v in values] or [np.array([])])
+    ax.set_xlim(0, max(x_max, 1))
+    if finite.size:
+        lo, hi = float(finite.min()), float(finite.max())
+        if log:
+            ax.set_ylim(lo / 1.5, hi * 1.5)
+        else:
+            pad = 0.05 * (hi - lo) if hi > lo else 0.5
+            ax.set_ylim(lo - pad, hi + pad)
+
+
+@dataclass
+class Curves:
+    loss_ax: Axes
+    acc_ax: Axes
+    train_loss: Any
+    val_loss: Any
+    train_acc: Any
+    val_acc: Any
+
+
+def draw_curves(loss_ax: Axes, acc_ax: Axes) -> Curves:
+    """Training loss per step (and validation loss at each evaluation) on a log axis; accuracies below."""
+    # No legends (text is most of a frame's drawing): the titles say which line is which.
+    log_axis(loss_ax)
+    (train_loss,) = loss_ax.plot([], [], color="C0", lw=1)
+    (val_loss,) = loss_ax.plot([], [], color="C1", lw=1.6)
+    loss_ax.set_title("loss: train (blue, each step), validation (orange)", fontsize="medium")
+    (train_acc,) = acc_ax.plot([], [], color="C0", lw=1.6)
+    (val_acc,) = acc_ax.plot([], [], color="C1", lw=1.6)
+    acc_ax.set_ylim(0, 1.02)
+    acc_ax.set_yticks([0, 0.5, 1])
+    acc_ax.set_xlabel("step")
+    acc_ax.set_title("accuracy: train (blue), validation (orange)", fontsize="medium")
+    for ax in (loss_ax, acc_ax):
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+    return Curves(loss_ax, acc_ax, train_loss, val_loss, train_acc, val_acc)
+
+
+def update_curves(art: Curves, run: Any) -> None:
+    h, snaps = run.history, run.snapshots
+    steps = np.arange(1, len(h.loss) + 1)
+    loss = np.asarray(h.loss, dtype=float)
+    art.train_loss.set_data(steps, np.where(loss > 0, loss, np.nan))
+    at = np.array([s.iteration for s in snaps])
+    val = np.array([s.val_loss for s in snaps])
+    art.val_loss.set_data(at, np.where(val > 0, val, np.nan))
+    art.train_acc.set_data(at, [s.train_acc for s in snaps])
+    art.val_acc.set_data(at, [s.val_acc for s in snaps])
+    end = max(run.iteration, 10)
+    _limits(art.loss_ax, [loss, val, np.array([s.train_loss for s in snaps])], True, end)
+    art.acc_ax.set_xlim(0, end)
+
+
+@dataclass
+class Regions:
+    ax: Axes
+    image: Any
+    train: Any
+    val: Any
+    drawn: Any
+
+
+def draw_regions(ax: Axes) -> Regions:
+    """The classifier's decision regions (an image over a grid, paler where it is less sure) and the data."""
+    image = ax.imshow(np.ones((2, 2, 3)), origin="lower", interpolation="bilinear", zorder=0)
+    train = ax.scatter([], [], s=16, edgecolors="k", linewidths=0.4, zorder=2)
+    val = ax.scatter([], [], s=20, marker="x", linewidths=1.0, zorder=2)
+    drawn = ax.scatter([], [], s=36, marker="D", edgecolors="k", linewidths=0.8, zorder=3)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return Regions(ax, image, train, val, drawn)
+
+
+def update_regions(art: Regions, probs: np.ndarray, extent: tuple[float, float, float, float], data: Any,
+                   drawn: np.ndarray, title: str) -> None:  # fmt: skip
+    """``probs`` (H, W, C) over the grid spanning ``extent``; each pixel is its class colour, mixed with white
+    as the top probability falls toward 1/C."""
+    classes = probs.shape[-1]
+    top = probs.argmax(axis=-1)
+    sure = (probs.max(axis=-1) - 1.0 / classes) / (1.0 - 1.0 / classes)
+    colors = CLASS_COLORS[top % len(CLASS_COLORS)]
+    art.image.set_data(1.0 - 0.55 * np.clip(sure, 0, 1)[..., None] * (1.0 - colors))
+    art.image.set_extent(extent)
+    X_train, y_train, X_val, y_val = data
+    art.train.set_offsets(X_train)
+    art.train.set_facecolors(CLASS_COLORS[y_train % len(CLASS_COLORS)])
+    art.val.set_offsets(X_val if len(X_val) else np.empty((0, 2)))
+    art.val.set_color(CLASS_COLORS[y_val % len(CLASS_COLORS)] if len(X_val) else "k")
+    art.drawn.set_offsets(drawn[:, :2] if len(drawn) else np.empty((0, 2)))
+    if len(drawn):
+        art.drawn.set_facecolors(CLASS_COLORS[drawn[:, 2].astype(int) % len(CLASS_COLORS)])
+    art.ax.set_xlim(extent[0], extent[1])
+    art.ax.set_ylim(extent[2], extent[3])
+    art.ax.set_title(title, fontsize="medium")
+
+
+@dataclass
+class Inside:
+    heat_axes: list[Axes]
+    heats: list[Any]
+    frac_ax: Axes
+    saturated: list[Any]
+    dead: list[Any]
+
+
+MAX_LAYERS_SHOWN = 4
+
+
+def draw_inside(figure: Figure, layers: int) -> Inside:
+    """A heatmap per hidden layer (up to 4): its activation histogram (rows) against the step (columns);
+    beside them the fraction of saturated units and of dead ReLUs per layer."""
+    shown = min(layers, MAX_LAYERS_SHOWN)
+    grid = figure.add_gridspec(shown, 2, width_ratios=(1.5, 1), left=0.07, right=0.97, top=0.92, bottom=0.1,
+                               hspace=0.5, wspace=0.25)  # fmt: skip
+    heat_axes, heats = [], []
+    for i in range(shown):
+        ax = figure.add_subplot(grid[i, 0])
+        heats.append(ax.imshow(np.zeros((2, 2)), origin="lower", aspect="auto", cmap="viridis", vmin=0, vmax=1,
+                               interpolation="nearest"))  # fmt: skip
+        ax.set_ylabel(f"layer {i + 1}", fontsize="small")
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.yaxis.set_major_locator(MaxNLocator(3))
+        heat_axes.append(ax)
+    heat_axes[-1].set_xlabel("step")
+    frac_ax = figure.add_subplot(grid[:, 1])
+    saturated = [frac_ax.plot([], [], ls="-", lw=1.6, color=f"C{i}", label=f"layer {i + 1} saturated")[0]
+                 for i in range(shown)]  # fmt: skip
+    dead = [frac_ax.plot([], [], ls="--", lw=1.6, color=f"C{i}", label=f"layer {i + 1} dead")[0] for i in range(shown)]
+    frac_ax.set_ylim(-0.02, 1.02)
+    frac_ax.set_xlabel("step")
+    frac_ax.set_title("saturated (|a| > 0.97, solid) and dead (dashed)\nunits; colour: layer 1, 2, ...",
+                      fontsize="medium")  # fmt: skip
+    frac_ax.spines[["top", "right"]].set_visible(False)
+    return Inside(heat_axes, heats, frac_ax, saturated, dead)
+
+
+def update_inside(art: Inside, run: Any, value_range: tuple[float, float]) -> None:
+    snaps = run.snapshots
+    at = np.array([s.iteration for s in snaps])
+    end = max(run.iteration, 10)
+    for i, (ax, heat) in enumerate(zip(art.heat_axes, art.heats)):
+        counts = np.array([s.histograms[i] for s in snaps]).T  # (bins, snapshots)
+        counts = counts / np.maximum(counts.max(axis=0, keepdims=True), 1)
+        heat.set_data(np.sqrt(counts))  # each step's histogram scaled to its peak; sqrt shows the tails
+        heat.set_extent((0, end, value_range[0], value_range[1]))
+        ax.set_xlim(0, end)
+        ax.set_ylim(*value_range)
+        ax.set_title("each layer's activations over training" if i == 0 else "", fontsize="medium")
+    for i, (sat, dead) in enumerate(zip(art.saturated, art.dead)):
+        sat.set_data(at, [s.saturated[i] for s in snaps])
+        dead.set_data(at, [s.dead[i] for s in snaps])
+    art.frac_ax.set_xlim(0, end)
+
+
+@dataclass
+class Updates:
+    ratio_ax: Axes
+    grad_ax: Axes
+    ratios: list[Any]
+    grads: list[Any]
+
+
+def draw_updates(figure: Figure, matrices: int) -> Updates:
+    """Each weight matrix's update/weight ratio against the step, with the band around 1e-3 the CS231n notes
+    suggest, and its gradient norm."""
+    ratio_ax, grad_ax = figure.subplots(1, 2, gridspec_kw={"left": 0.08, "right": 0.98, "wspace": 0.25})
+    for ax in (ratio_ax, grad_ax):
+        log_axis(ax)
+        ax.set_xlabel("step")
+        ax.spines[["top", "right"]].set_visible(False)
+    ratio_ax.axhspan(*RATIO_BAND, color="C2", alpha=0.15, lw=0)
+    ratio_ax.axhline(1e-3, color="C2", lw=1, ls="--")
+    ratio_ax.set_title("update / weight ratio (about 1e-3 is healthy)", fontsize="medium")
+    grad_ax.set_title("gradient norm", fontsize="medium")
+    names = [f"W{i + 1}" for i in range(matrices)]
+    ratios = [ratio_ax.plot([], [], lw=1.2, color=f"C{i}", label=name)[0] for i, name in enumerate(names)]
+    grads = [grad_ax.plot([], [], lw=1.2, color=f"C{i}", label=name)[0] for i, name in enumerate(names)]
+    ratio_ax.legend(loc="upper right", fontsize="x-small", frameon=False)
+    for ax in (ratio_ax, grad_ax):
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+    return Updates(ratio_ax, grad_ax, ratios, grads)
+
+
+def update_updates(art: Updates, run: Any) -> None:
+    h = run.history
+    steps = np.arange(1, len(h.update_ratio) + 1)
+    ratio = np.asarray(h.update_ratio, dtype=float).reshape(len(steps), -1)
+    grad = np.asarray(h.grad_norm, dtype=float).reshape(len(h.grad_norm), -1)
+    for k, line in enumerate(art.ratios):
+        line.set_data(steps, ratio[:, k] if len(steps) else [])
+    for k, line in enumerate(art.grads):
+        line.set_data(np.arange(1, len(grad) + 1), grad[:, k] if len(grad) else [])
+    end = max(run.iteration, 10)
+    _limits(art.ratio_ax, [ratio.ravel(), np.array(RATIO_BAND)], True, end)
+    _limits(art.grad_ax, [grad.ravel()], True, end)

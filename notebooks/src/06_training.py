@@ -1,0 +1,45 @@
+# %% [markdown]
+# # Training: babysitting the learning process
+#
+# Everything so far looked at a network before it learns. Here one learns, live: a small
+# network on 2-D data, trained step by step with the core's trainer. The lectures' advice
+# for watching a run (CS231n *Babysitting the learning process*, EECS 498 lecture 11) is in
+# the status line as the run goes: the initial loss against ln C, a loss that does not go
+# down, a loss that explodes, update/weight ratios far from 1e-3, dead units, overfitting.
+#
+# Press **play** to train (and **pause**); **step** trains one frame of *steps per frame*
+# steps; **reset** goes back to step 0. The views: *regions* (what the network predicts
+# everywhere, with the training points as dots and the validation points as crosses),
+# *curves* (loss and accuracy), *inside* (each layer's activations over training; saturated
+# and dead units), *updates* (each weight matrix's update/weight ratio, and its gradient norm).
+
+# %%
+from nnlab.panels.training import TrainingPanel
+
+panel = TrainingPanel()
+panel
+
+# %% [markdown]
+# ## Try this
+#
+# - Before pressing play, read the status line: the initial loss is 1.09, close to
+#   ln 3 = 1.099, as a softmax over C = 3 classes should start. Set *regularizer* to `l2`
+#   with a large *strength*: it starts higher, as it should.
+# - **spiral: linear softmax** then **spiral: 2-layer net (CS231n)**: the case study of the
+#   notes. Play each: the linear classifier stops near 50%; the net with 100 hidden ReLUs
+#   (step size 1.0, regularization 1e-3, full batch) passes 97% (the notes: 98% after 10,000
+#   iterations).
+# - **overfit 20 points (sanity check)**: a network must be able to learn a tiny set
+#   perfectly, with regularization off: 100% and a loss near 0.
+# - **learning rate 1e-6: barely moves**, **learning rate 1e6: explodes**, **good learning
+#   rate**: the loss-curve gallery of the lectures, in the *curves* view.
+# - Change the *learning rate* while the run plays: it goes on from the current step with the
+#   new rate (no reset). Anything else starts a new run.
+# - **bad init: dead ReLUs**: with a negative initial bias every ReLU outputs 0 for every
+#   point, nothing learns; the *inside* view shows 100% dead units.
+# - **deep tanh, no batch norm** against **deep tanh + batch norm**: six tanh layers with
+#   std 0.01 stall; with batch norm they train.
+# - **overfitting: noisy moons** then **dropout and L2 against it**: the gap between
+#   training and validation accuracy shrinks.
+# - Choose *data* `drawn points only` (or any set), pick *a click adds class*, and click on
+#   the regions to add points; **clear points** removes them.

@@ -1,0 +1,187 @@
+"""The training panel: the lectures' claims as presets (numbers from the runs), the same steps as Trainer,
+live changes without a reset, play that never falls behind, bad input as messages."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from nnlab.core.live import EVAL_EVERY
+from nnlab.core.model import Network
+from nnlab.core.train import Trainer
+from nnlab.panels.training import TrainingPanel, parse_hidden
+
+
+def trained(preset: str, iteration: int, **changes) -> TrainingPanel:
+    panel = TrainingPanel()
+    panel.apply_preset(preset)
+    panel.set(**changes, iteration=iteration)
+    if panel._pending is not None:  # a long run asks first; this is a test, go on
+        panel.compute_anyway()
+    assert panel.error is None, panel.error
+    return panel
+
+
+def last(panel: TrainingPanel):
+    return panel.result.run.snapshots[-1]
+
+
+def test_cs231n_case_study_linear_about_half_and_two_layer_net_above_97_percent():
+    """CS231n "Putting it together": softmax on the spiral reaches about 49%; 100 hidden ReLUs, step size 1.0,
+    reg 1e-3, full batch, 10,000 iterations: 98%. The 3x-loss rule must not stop this plain run."""
+    linear = trained("spiral: linear softmax", 1000)
+    assert 0.45 <= last(linear).train_acc <= 0.6
+    net = trained("spiral: 2-layer net (CS231n)", 10_000)
+    assert net.result.run.iteration == 10_000 and not net.result.run.stopped
+    assert last(net).train_acc >= 0.97
+
+
+def test_initial_loss_is_ln_c_and_higher_with_regularization():
+    panel = TrainingPanel(regularizer="none", init="normal", init_std=0.01)
+    assert panel.status.startswith("step 0; initial loss 1.09")
+    assert "ln C = 1.099 for C = 3: as expected" in panel.status
+    panel.set(regularizer="l2", reg=1.0)
+    assert "higher, as it should be with regularization on" in panel.status
+    panel.set(loss="svm", regularizer="none")
+    assert "C - 1 = 2.000" in panel.status
+
+
+def test_overfitting_20_points_reaches_100_percent_with_a_loss_near_zero():
+    panel = trained("overfit 20 points (sanity check)", 500)
+    assert last(panel).train_acc == 1.0 and last(panel).train_loss < 0.05
+
+
+def test_learning_rates_too_low_too_high_and_good():
+    low = trained("learning rate 1e-6: barely moves", 500)
+    loss = np.asarray(low.result.run.history.loss)
+    assert abs(loss[-20:].mean() - loss[:20].mean()) < 0.01 * loss[0]
+    assert "loss not going down (learning rate too low?)" in low.status
+    high = trained("learning rate 1e6: explodes", 50)
+    assert "loss above 3x the first loss at step 2" in high.status
+    good = trained("good learning rate", 500)
+    assert last(good).train_acc > 0.9 and "learning rate" not in good.status
+
+
+def test_bad_init_kills_relus_and_deep_tanh_needs_batch_norm():
+    dead = trained("bad init: dead ReLUs", 200)
+    assert last(dead).dead == [1.0, 1.0] and "100% dead ReLUs in a layer" in dead.status
+    stalls = trained("deep tanh, no batch norm", 1000)
+    trains = trained("deep tanh + batch norm", 1000)
+    assert last(stalls).train_acc < 0.5 < 0.9 < last(trains).train_acc
+
+
+def test_dropout_and_l2_shrink_the_train_validation_gap_on_noisy_moons():
+    plain = trained("overfitting: noisy moons", 2000)
+    regular = trained("dropout and L2 against it", 2000)
+    gap = last(plain).train_acc - last(plain).val_acc
+    assert gap >= 0.15 and "overfitting" in plain.status
+    assert last(regular).train_acc - last(regular).val_acc < gap - 0.1
+
+
+def test_the_panels_steps_are_trainers_steps():
+    """Parameters after 100 steps equal a Trainer's with the same network, data and settings."""
+    panel = TrainingPanel(iteration=100)
+    run = panel._run
+    data = panel._data(panel.state)
+    spec, config, _ = panel._spec_and_config(panel.state, data)
+    trainer = Trainer(Network(spec), *data, config=replace(config, epochs=1000))  # the default has a validation set
+    for _ in range(100):
+        trainer.step()
+    for mine, theirs in zip(run.network.arrays, trainer.network.arrays):
+        np.testing.assert_array_equal(mine, theirs)
+
+
+def test_a_new_learning_rate_goes_on_from_the_current_step_and_replays_the_same():
+    panel = TrainingPanel(iteration=100)
+    run = panel._run
+    panel.set(lr=0.05)
+    assert panel.state["changes"] == [[0, {"lr": 0.01}], [100, {"lr": 0.05}]]
+    panel.set(iteration=150)
+    assert panel._run is run  # no reset: the same run went on
+    assert run.history.lr[99] == 0.01 and run.history.lr[100] == 0.05
+    again = TrainingPanel(**panel.state)  # the state alone replays the run
+    for mine, theirs in zip(again._run.network.arrays, run.network.arrays):
+        np.testing.assert_array_equal(mine, theirs)
+    panel.set(hidden="8")  # anything else starts over
+    assert panel.state["iteration"] == 0 and panel.state["changes"] == []
+
+
+def test_every_view_draws_the_same_run_without_training_again():
+    panel = TrainingPanel(iteration=50)
+    run, iteration = panel._run, panel._run.iteration
+    for view in ("curves", "inside", "updates", "regions"):
+        panel.set(view=view)
+        assert panel.error is None and panel._run is run and run.iteration == iteration
+    assert len(panel.result.run.snapshots) == 50 // EVAL_EVERY + 1
+
+
+def test_play_never_falls_behind_a_slow_frame():
+    """Frames are scheduled one after another: with frames of 0.2 s and a 0.05 s interval, 1 s of playing
+    gives about 5 frames (a ticker queueing every 0.05 s would owe 20), and nothing is left to run after pause."""
+    panel = TrainingPanel()
+    original = panel.train_to
+
+    def slow(state):
+        time.sleep(0.2)
+        return original(state)
+
+    panel.train_to = slow
+
+    async def play_for_a_second():
+        panel.play(interval=0.05)
+        await asyncio.sleep(1.0)
+        panel.pause()
+        frames = panel.state["iteration"] // panel.state["speed"]
+        await asyncio.sleep(0.5)  # after pause: no queued frame may still run
+        return frames, panel.state["iteration"] // panel.state["speed"]
+
+    frames, later = asyncio.run(play_for_a_second())
+    assert 3 <= frames <= 8, frames
+    assert later == frames
+
+
+def test_headless_play_and_step_and_reset():
+    panel = TrainingPanel(speed=50)
+    panel.play(frames=3)
+    assert panel.state["iteration"] == 150
+    panel.act("step")
+    assert panel.state["iteration"] == 200
+    panel.act("reset")
+    assert panel.state["iteration"] == 0 and panel.state["changes"] == []
+
+
+def test_drawing_points_adds_training_data_and_a_drawn_only_set_needs_two_classes():
+    panel = TrainingPanel(dataset="drawn points only", batch=1)
+    assert panel.error is not None  # nothing drawn yet: a message, the defaults stay
+    panel = TrainingPanel()
+    before = len(panel.result.data[0]) + len(panel.result.data[2])
+    panel.add_point(0.5, 0.5, 1)
+    assert len(panel.result.data[0]) + len(panel.result.data[2]) == before + 1
+    assert panel.state["drawn"] == [[0.5, 0.5, 1]] and panel.state["iteration"] == 0
+    panel.set(dataset="drawn points only", batch=2)
+    assert "at least two points of two classes" in panel.status
+    panel.add_point(-0.5, -0.5, 0)
+    panel.set(dataset="drawn points only", batch=2, val_fraction=0.0)
+    assert panel.error is None
+    panel.act("clear points")  # a drawn-only set cannot lose its points: a message, and they stay
+    assert "at least two points" in panel.status and len(panel.state["drawn"]) == 2
+    panel.set(dataset="spiral")
+    panel.act("clear points")
+    assert panel.state["drawn"] == [] and panel.error is None
+
+
+@pytest.mark.parametrize("hidden, message", [("16, x", "write the hidden layers' widths"),
+                                             ("0", "at most 8 layers of 1 to 256 units")])  # fmt: skip
+def test_bad_input_is_a_clear_message(hidden, message):
+    panel = TrainingPanel()
+    panel.set(hidden=hidden)
+    assert message in panel.status and panel.state["hidden"] == "16, 16"
+    panel.set(batch=2000)
+    assert "batch=2000 is larger than the" in panel.status
+    panel.set(drawn=[[float("nan"), 0, 1]])
+    assert "drawn=" in panel.status
+    assert parse_hidden("") == [] and parse_hidden("4 4") == [4, 4]
