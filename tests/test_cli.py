@@ -25,7 +25,7 @@ def test_export_writes_a_still_and_an_animation(tmp_path, capsys):
     [
         (
             ["export", "nope", "-o", "x.png"],
-            "panel='nope' is not valid; choose one of: dropout, initialization, preprocessing, trajectories",
+            "panel='nope' is not valid; choose one of: dropout, initialization, preprocessing, training, trajectories",
         ),
         (["export", "trajectories", "--set", "surface=moon", "-o", "x.png"], "surface='moon' is not valid"),
         (["export", "initialization", "-o", "x.gif"], "InitializationPanel has no animation"),

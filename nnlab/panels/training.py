@@ -47,6 +47,24 @@ RUN_KEYS = ("dataset", "points", "noise", "val_fraction", "data_seed", "drawn", 
             "clip", "seed")  # fmt: skip
 
 
+def _in_kernel() -> bool:
+    """True inside a Jupyter kernel (whose event loop runs the widgets' callbacks)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+TARGET_ERROR = 0.25  # AlexNet's figure 1: epochs to 25% training error, ReLU against tanh
+
+
+def first_below(snapshots: list[Any], error: float) -> int | None:
+    """The first evaluated step with training error at most ``error`` (None: not yet; step 0 does not count)."""
+    return next((s.iteration for s in snapshots if s.iteration > 0 and 1 - s.train_acc <= error), None)
+
+
 def grid_size(weights: int) -> int:
     """The decision grid's side: GRID, or half of it once a forward pass of GRID^2 points costs over 0.1 s."""
     return GRID if 2 * GRID**2 * weights / 2e9 <= 0.1 else GRID // 2
@@ -92,6 +110,7 @@ class RunView:
 @dataclass
 class _History:
     loss: np.ndarray  # (steps,)
+    lr: np.ndarray  # (steps,): the learning rate each step used (the schedule's curve)
     update_ratio: np.ndarray  # (steps, weight matrices)
     grad_norm: np.ndarray  # (steps, weight matrices)
 
@@ -132,13 +151,16 @@ class RegionsView(_TrainingView):
 
 class CurvesView(_TrainingView):
     def draw(self, figure, result, state):
-        loss_ax, acc_ax = figure.subplots(1, 2, gridspec_kw={"left": 0.07, "right": 0.98, "wspace": 0.25})
-        return viz.draw_curves(loss_ax, acc_ax)
+        grid = figure.add_gridspec(2, 2, width_ratios=(1.4, 1), left=0.07, right=0.98, top=0.92, bottom=0.1,
+                                   wspace=0.25, hspace=0.45)  # fmt: skip
+        curves = viz.draw_curves(figure.add_subplot(grid[:, 0]), figure.add_subplot(grid[0, 1]))
+        return curves, viz.draw_lr(figure.add_subplot(grid[1, 1]))
 
     def update(self, art, result: Frame, state):
-        viz.update_curves(art, result.run)
-        art.acc_ax.set_xlabel("step")
-        art.loss_ax.set_xlabel("step")
+        curves, lr = art
+        viz.update_curves(curves, result.run)
+        curves.loss_ax.set_xlabel("step")
+        viz.update_lr(lr, result.run, state["schedule"])
 
 
 class InsideView(_TrainingView):
@@ -261,6 +283,13 @@ class TrainingPanel(Panel, name="training"):
                                      "init_std": 0.01, "optimizer": "sgd", "lr": 0.1},
         "deep tanh + batch norm": {"hidden": "32, 32, 32, 32, 32, 32", "activation": "tanh", "init": "normal",
                                    "init_std": 0.01, "optimizer": "sgd", "lr": 0.1, "batchnorm": True},
+        "bad init: plateau, then learning": {"hidden": "16, 16, 16", "activation": "tanh", "init": "normal",
+                                             "init_std": 0.02, "optimizer": "sgd", "lr": 0.5},
+        # AlexNet: ReLU reaches 25% training error about 6x faster than tanh
+        "race to 25% error: ReLU": {"hidden": "16, 16", "activation": "relu", "init": "he_normal",
+                                    "optimizer": "sgd", "lr": 0.1, "val_fraction": 0.0},
+        "race to 25% error: tanh": {"hidden": "16, 16", "activation": "tanh", "init": "xavier_normal",
+                                    "optimizer": "sgd", "lr": 0.1, "val_fraction": 0.0},
         "overfitting: noisy moons": {"dataset": "moons", "points": 80, "noise": 0.35, "val_fraction": 0.5,
                                      "hidden": "100, 100", "batch": 20},
         "dropout and L2 against it": {"dataset": "moons", "points": 80, "noise": 0.35, "val_fraction": 0.5,
@@ -378,8 +407,7 @@ class TrainingPanel(Panel, name="training"):
             scores = run.network.forward(np.c_[gx.ravel(), gy.ravel()], train=False)
             probs = softmax(scores) if np.all(np.isfinite(scores)) else np.full_like(scores, 1.0 / classes)
         h = run.history
-        arrays = _History(np.array(h.loss, dtype=float), np.array(h.update_ratio, dtype=float),
-                          np.array(h.grad_norm, dtype=float))  # fmt: skip
+        arrays = _History(*(np.array(values, dtype=float) for values in (h.loss, h.lr, h.update_ratio, h.grad_norm)))
         frozen = RunView(arrays, list(run.snapshots), run.iteration, run.stopped)
         notes = babysitting(run, classes, state["regularizer"] != "none" and state["reg"] > 0)
         drawn = np.array(state["drawn"], dtype=float).reshape(-1, 3)
@@ -404,6 +432,9 @@ class TrainingPanel(Panel, name="training"):
         head = f"step {run.iteration}"
         if run.stopped:
             head += " (stopped: the loss is no longer a number)"
+        reached = first_below(run.snapshots, TARGET_ERROR)
+        if reached:  # AlexNet's race: steps to 25% training error
+            head += f" (training error below {TARGET_ERROR:.0%} since step {reached})"
         return "; ".join([head, *frame.notes])
 
     # --- play, pause, step, reset ----------------------------------------------------------------
@@ -428,14 +459,18 @@ class TrainingPanel(Panel, name="training"):
             self._task = None
         return ""
 
-    def play(self, frames: int | None = None, interval: float = 0.05) -> str:
-        """Train frame after frame. In a notebook (an event loop is running) this returns at once and frames
-        follow on the loop, each after the previous is drawn, until *pause*; elsewhere it trains ``frames``
-        frames (default 1) and returns."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
+    def play(self, frames: int | None = None, interval: float = 0.05, background: bool | None = None) -> str:
+        """Train frame after frame. In a notebook's kernel (``background``, by default when one is running) this
+        returns at once and frames follow on the kernel's event loop, each after the previous one is drawn,
+        until *pause*; elsewhere it trains ``frames`` frames (default 1) and returns."""
+        if background is None:
+            background = _in_kernel()
+        loop = None
+        if background:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
         if loop is None:
             for _ in range(frames or 1):
                 if not self._advance():

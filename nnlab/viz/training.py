@@ -67,7 +67,7 @@ def draw_curves(loss_ax: Axes, acc_ax: Axes) -> Curves:
     acc_ax.set_title("accuracy: train (blue), validation (orange)", fontsize="medium")
     for ax in (loss_ax, acc_ax):
         ax.spines[["top", "right"]].set_visible(False)
-        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.xaxis.set_major_locator(MaxNLocator(4, integer=True, prune="lower"))
     return Curves(loss_ax, acc_ax, train_loss, val_loss, train_acc, val_acc)
 
 
@@ -153,7 +153,7 @@ def draw_inside(figure: Figure, layers: int) -> Inside:
         heats.append(ax.imshow(np.zeros((2, 2)), origin="lower", aspect="auto", cmap="viridis", vmin=0, vmax=1,
                                interpolation="nearest"))  # fmt: skip
         ax.set_ylabel(f"layer {i + 1}", fontsize="small")
-        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.xaxis.set_major_locator(MaxNLocator(4, integer=True, prune="lower"))
         ax.yaxis.set_major_locator(MaxNLocator(3))
         heat_axes.append(ax)
     heat_axes[-1].set_xlabel("step")
@@ -163,8 +163,7 @@ def draw_inside(figure: Figure, layers: int) -> Inside:
     dead = [frac_ax.plot([], [], ls="--", lw=1.6, color=f"C{i}", label=f"layer {i + 1} dead")[0] for i in range(shown)]
     frac_ax.set_ylim(-0.02, 1.02)
     frac_ax.set_xlabel("step")
-    frac_ax.set_title("saturated (|a| > 0.97, solid) and dead (dashed)\nunits; colour: layer 1, 2, ...",
-                      fontsize="medium")  # fmt: skip
+    frac_ax.set_title("saturated (|a| > 0.97): solid\ndead: dashed; colour: layer", fontsize="medium")
     frac_ax.spines[["top", "right"]].set_visible(False)
     return Inside(heat_axes, heats, frac_ax, saturated, dead)
 
@@ -212,7 +211,7 @@ def draw_updates(figure: Figure, matrices: int) -> Updates:
     grads = [grad_ax.plot([], [], lw=1.2, color=f"C{i}", label=name)[0] for i, name in enumerate(names)]
     ratio_ax.legend(loc="upper right", fontsize="x-small", frameon=False)
     for ax in (ratio_ax, grad_ax):
-        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.xaxis.set_major_locator(MaxNLocator(4, integer=True, prune="lower"))
     return Updates(ratio_ax, grad_ax, ratios, grads)
 
 
@@ -228,3 +227,20 @@ def update_updates(art: Updates, run: Any) -> None:
     end = max(run.iteration, 10)
     _limits(art.ratio_ax, [ratio.ravel(), np.array(RATIO_BAND)], True, end)
     _limits(art.grad_ax, [grad.ravel()], True, end)
+
+
+def draw_lr(ax: Axes) -> Any:
+    """The learning rate each step used: the schedule's curve (and any change made while training)."""
+    log_axis(ax)
+    (line,) = ax.plot([], [], color="C2", lw=1.6)
+    ax.set_xlabel("step")
+    ax.xaxis.set_major_locator(MaxNLocator(4, integer=True, prune="lower"))
+    ax.spines[["top", "right"]].set_visible(False)
+    return line
+
+
+def update_lr(line: Any, run: Any, schedule: str) -> None:
+    lr = np.asarray(run.history.lr, dtype=float)
+    line.set_data(np.arange(1, len(lr) + 1), lr)
+    _limits(line.axes, [lr], True, max(run.iteration, 10))
+    line.axes.set_title(f"learning rate ({schedule})", fontsize="medium")

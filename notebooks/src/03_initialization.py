@@ -39,7 +39,7 @@ panel
 #   Var(w) = 1/Din: the std stays 1. **SELU, LeCun** does the same with a non-linearity
 #   (self-normalizing).
 # - **sparse: 10 connections**: every unit listens to only k inputs (the notes' "as small as
-#   10"); *connections per unit* sets k.
+#   10"); *connections per unit (sparse)* sets k.
 # - **ReLU, He, bias 0.01**: the notes' small positive bias; the notes per layer say how many
 #   units are active.
 # - **residual, He: variance grows** and **residual, W2 = 0** (EECS 498, residual networks):

@@ -3,7 +3,7 @@
 #
 # Everything so far looked at a network before it learns. Here one learns, live: a small
 # network on 2-D data, trained step by step with the core's trainer. The lectures' advice
-# for watching a run (CS231n *Babysitting the learning process*, EECS 498 lecture 11) is in
+# for watching a run (CS231n "Babysitting the learning process", EECS 498 lecture 11) is in
 # the status line as the run goes: the initial loss against ln C, a loss that does not go
 # down, a loss that explodes, update/weight ratios far from 1e-3, dead units, overfitting.
 #
@@ -31,8 +31,12 @@ panel
 #   iterations).
 # - **overfit 20 points (sanity check)**: a network must be able to learn a tiny set
 #   perfectly, with regularization off: 100% and a loss near 0.
-# - **learning rate 1e-6: barely moves**, **learning rate 1e6: explodes**, **good learning
-#   rate**: the loss-curve gallery of the lectures, in the *curves* view.
+# - **learning rate 1e-6: barely moves**, **learning rate 1e6: explodes**,
+#   **good learning rate**, **bad init: plateau, then learning**: the loss-curve gallery of
+#   the lectures, in the *curves* view (with the learning rate each step used below it).
+# - **race to 25% error: ReLU** then **race to 25% error: tanh**: play each to step 1,000;
+#   the status line says when the training error first fell below 25%: step 90 with ReLU,
+#   650 with tanh here (AlexNet's figure: about 6 times faster).
 # - Change the *learning rate* while the run plays: it goes on from the current step with the
 #   new rate (no reset). Anything else starts a new run.
 # - **bad init: dead ReLUs**: with a negative initial bias every ReLU outputs 0 for every

@@ -73,7 +73,7 @@ def test_presets_controls_and_views_named_in_the_text_exist_in_the_notebooks_pan
         pytest.skip("no panel in this notebook")
     presets, labels = set(), set()
     for cls in panels:
-        presets |= set(cls.presets)
+        presets |= set(cls.presets) | set(cls.actions)
         for control in cls.state_controls():
             (presets if control.kind == "button" else labels).add(control.label)
             labels |= {str(option) for option in control.options} | ({control.group} if control.group else set())

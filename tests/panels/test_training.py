@@ -132,7 +132,7 @@ def test_play_never_falls_behind_a_slow_frame():
     panel.train_to = slow
 
     async def play_for_a_second():
-        panel.play(interval=0.05)
+        panel.play(interval=0.05, background=True)  # as in a kernel: frames on the running event loop
         await asyncio.sleep(1.0)
         panel.pause()
         frames = panel.state["iteration"] // panel.state["speed"]
@@ -185,3 +185,22 @@ def test_bad_input_is_a_clear_message(hidden, message):
     panel.set(drawn=[[float("nan"), 0, 1]])
     assert "drawn=" in panel.status
     assert parse_hidden("") == [] and parse_hidden("4 4") == [4, 4]
+
+
+def test_bad_init_plateau_then_learning():
+    """The lectures' loss curve of a bad initialization: flat at ln C for a long while, then it learns."""
+    panel = trained("bad init: plateau, then learning", 2000)
+    loss = np.asarray(panel.result.run.history.loss)
+    assert abs(loss[400:600].mean() - np.log(3)) < 0.01
+    assert loss[-50:].mean() < 0.7
+
+
+def test_relu_reaches_25_percent_training_error_several_times_faster_than_tanh():
+    """AlexNet (Krizhevsky et al. 2012, figure 1): about 6x. Here, seed 0: ReLU at step 90, tanh at step 650."""
+    from nnlab.panels.training import first_below
+
+    relu = first_below(trained("race to 25% error: ReLU", 1000).result.run.snapshots, 0.25)
+    tanh_panel = trained("race to 25% error: tanh", 1000)
+    tanh = first_below(tanh_panel.result.run.snapshots, 0.25)
+    assert (relu, tanh) == (90, 650)
+    assert "training error below 25% since step 650" in tanh_panel.status
