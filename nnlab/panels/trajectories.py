@@ -9,11 +9,12 @@ appears here without a change to this file. ``save_animation`` writes GIF, MP4 o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from nnlab.core.optim import OPTIMIZERS, knob_hyperparameters, optimizer_knobs
+from nnlab.core.optim import KNOB_RANGES, OPTIMIZERS, knob_hyperparameters, optimizer_knobs
 from nnlab.core.surfaces import SURFACES, Trajectories, get_surface, run_trajectories
 from nnlab.panels.base import Control, Panel, Param, View
 from nnlab.viz.trajectories import (
@@ -24,6 +25,7 @@ from nnlab.viz.trajectories import (
     optimizer_colors,
     optimizer_styles,
     update_basins,
+    update_ghosts,
     update_internals,
     update_loss_axis,
     update_paths,
@@ -95,13 +97,36 @@ def internals_note(result: Trajectories, step: int) -> str:
     return head + ("; " + "; ".join(parts) if parts else ": no optimizer state before the first step")
 
 
+@dataclass
+class PathsResult(Trajectories):
+    """The paths, and (when asked for) each optimizer's paths at the neighbouring learning rates of the tuning
+    grid: ``neighbours`` holds the runs at lr / NEIGHBOUR and lr x NEIGHBOUR, in that order per optimizer."""
+
+    neighbours: Trajectories | None = None
+
+
+def neighbour_factor() -> float:
+    """The ratio between neighbouring learning rates of the tuning grid (30 log-spaced over 1e-5..10)."""
+    low, high = KNOB_RANGES["lr"][:2]
+    return float((high / low) ** (1 / (TUNE_GRID - 1)))
+
+
 class Paths(View):
     """Every selected optimizer's path from the start point over the contours, and its loss against the step."""
 
-    def compute(self, state: dict[str, Any]) -> Trajectories:
-        return run_trajectories(state["surface"], specs(state), starts=[state["x0"], state["y0"]],
-                                steps=state["steps"], noise_std=state["noise"], rng=state["seed"],
-                                internals=state["internals"])  # fmt: skip
+    def compute(self, state: dict[str, Any]) -> PathsResult:
+        common = {"starts": [state["x0"], state["y0"]], "steps": state["steps"], "noise_std": state["noise"],
+                  "rng": state["seed"]}  # fmt: skip
+        run = run_trajectories(state["surface"], specs(state), internals=state["internals"], **common)
+        neighbours = None
+        if state["neighbours"]:
+            f = neighbour_factor()
+            around = {}
+            for label, (name, hyper) in specs(state).items():
+                for tag, scale in (("slower", 1 / f), ("faster", f)):
+                    around[f"{label} {tag}"] = (name, {**hyper, "lr": hyper["lr"] * scale})
+            neighbours = run_trajectories(state["surface"], around, **common)
+        return PathsResult(**{k: getattr(run, k) for k in run.__dataclass_fields__}, neighbours=neighbours)
 
     def layout(self, state: dict[str, Any]) -> Any:
         return [state["surface"], state["optimizers"]]
@@ -113,13 +138,14 @@ class Paths(View):
         draw_surface(ax, surface)
         colors, styles = optimizer_colors(), optimizer_styles()
         return draw_paths(ax, loss_ax, surface, list(result.labels), [colors[n] for n in state["optimizers"]],
-                          [styles[n] for n in state["optimizers"]])  # fmt: skip
+                          [styles[n] for n in state["optimizers"]], ghosts=2)  # fmt: skip
 
     def update(self, art, result: Trajectories, state):
         upto = min(state["frame"], state["steps"])
         update_paths(art, result.positions[:, :, 0], result.losses[:, :, 0], upto, result.diverged_at[:, 0],
                      self._legend_labels(result))  # fmt: skip
         art.start.set_data([state["x0"]], [state["y0"]])
+        update_ghosts(art, None if result.neighbours is None else result.neighbours.positions[:, :, 0], upto)
         (x0, x1), _ = get_surface(state["surface"]).window
         update_internals(art, result.positions[:, :, 0], [{k: v[:, 0] if v.ndim == 3 else v for k, v in kept.items()}
                                                           for kept in result.internals] if state["internals"] else None,
@@ -146,6 +172,11 @@ class Paths(View):
         notes = [label for label in self._legend_labels(result) if "diverged" in label]
         if state["internals"]:
             notes.append(internals_note(result, min(state["frame"], state["steps"])))
+        if state["neighbours"]:
+            notes.append(
+                f"faint: each optimizer at its learning rate / {neighbour_factor():.2f} and x "
+                f"{neighbour_factor():.2f} (the tuning grid's neighbours)"
+            )
         notes += [f"{a} and {b} take the same path (one line lies on the other)"
                   for a, b in coinciding(result, get_surface(state["surface"]))]  # fmt: skip
         return "; ".join(notes)
@@ -243,6 +274,7 @@ class TrajectoriesPanel(Panel, name="trajectories"):
             "noise": 0.0,
             "seed": 0,
             "internals": False,
+            "neighbours": False,
             "frame": 500,
             "speed": 20,
             **knobs,
@@ -269,6 +301,7 @@ class TrajectoriesPanel(Panel, name="trajectories"):
             Control("noise", "gradient noise", "float", 0.0, 5.0, step=0.05),
             Control("seed", "noise seed", "int", 0, 9),
             Control("internals", "optimizer state", "bool", views=("paths",)),
+            Control("neighbours", "neighbouring learning rates", "bool", views=("paths",)),
             Control("frame", "step", "play", high_key="steps", speed_key="speed", views=("paths",)),
             Control("frame", "step +1", "button", views=("paths",)),
             Control("speed", "steps per second", "choice", options=(5, 10, 20, 50, 100), views=("paths",)),

@@ -85,7 +85,7 @@ SLIDESHOW_CSS = """<style>
 .reveal .nnlab-panel > .nnlab-presets, .reveal .nnlab-panel > .nnlab-status { order: -1; }
 .reveal .nnlab-panel .jupyter-matplotlib-canvas-div { width: auto !important; height: auto !important; }
 .reveal .nnlab-panel .jupyter-matplotlib-canvas-div canvas:first-child { position: relative !important;
-  width: auto !important; height: auto !important; max-width: 100% !important; max-height: 60vh !important; }
+  width: auto !important; height: auto !important; max-width: 100% !important; max-height: 50vh !important; }
 .reveal .nnlab-panel .jupyter-matplotlib-canvas-div canvas:not(:first-child) { display: none; }
 </style>"""
 

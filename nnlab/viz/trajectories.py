@@ -85,9 +85,10 @@ class PathArtists:
     start: Line2D
     arrows: list[Line2D] = field(default_factory=list)  # velocity (momentum, NAG, Adam), when shown
     ellipses: list[Ellipse] = field(default_factory=list)  # per-coordinate step sizes, when shown
+    ghosts: list[Line2D] = field(default_factory=list)  # faint paths at neighbouring learning rates, when shown
 
     def overlays(self) -> list[Any]:
-        return [*self.arrows, *self.ellipses]
+        return [*self.ghosts, *self.arrows, *self.ellipses]
 
 
 VELOCITY_SCALE = 10  # arrows show 10 steps of the velocity
@@ -95,10 +96,17 @@ ELLIPSE_SIZE = 0.08  # the larger semi-axis of a step-size ellipse, as a fractio
 
 
 def draw_paths(
-    ax: Axes, loss_ax: Axes, surface: Surface, labels: list[str], colors: list[Any], styles: list[tuple[Any, str]]
+    ax: Axes,
+    loss_ax: Axes,
+    surface: Surface,
+    labels: list[str],
+    colors: list[Any],
+    styles: list[tuple[Any, str]],
+    ghosts: int = 0,
 ) -> PathArtists:
     """One path line, one head marker and one loss line per optimizer, each in its colour and (line style, marker)
-    of ``styles``; data comes with :func:`update_paths`."""
+    of ``styles``, and ``ghosts`` faint path lines per optimizer (hidden until used); data comes with
+    :func:`update_paths` and :func:`update_ghosts`."""
     if surface.log_levels or surface.minima:
         use_log_scale(loss_ax)
     paths, heads, losses = [], [], []
@@ -118,7 +126,9 @@ def draw_paths(
     loss_ax.set_title("loss", fontsize="medium")
     loss_ax.xaxis.set_major_locator(MaxNLocator(5))
     loss_ax.spines[["top", "right"]].set_visible(False)
-    return PathArtists(paths, heads, losses, start, arrows, ellipses)
+    faint = [ax.plot([], [], ls=style[0], color=color, lw=1.0, alpha=0.35, zorder=5, visible=False)[0]
+             for color, style in zip(colors, styles) for _ in range(ghosts)]  # fmt: skip
+    return PathArtists(paths, heads, losses, start, arrows, ellipses, faint)
 
 
 def update_paths(
@@ -151,6 +161,18 @@ def update_paths(
         for path, label in zip(art.paths, labels):  # a new legend only when its labels change (a divergence)
             path.set_label(label)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False, borderaxespad=0)
+
+
+def update_ghosts(art: PathArtists, positions: np.ndarray | None, upto: int) -> None:
+    """The faint paths (``positions`` (K x ghosts, T, 2), in the ghosts' order) up to step ``upto``; hidden
+    without positions. A path stops where it leaves finite numbers."""
+    for k, line in enumerate(art.ghosts):
+        show = positions is not None and k < len(positions)
+        line.set_visible(show)
+        if show:
+            xy = positions[k, : upto + 1]
+            xy = xy[: np.argmin(np.isfinite(xy).all(axis=1))] if not np.isfinite(xy).all() else xy
+            line.set_data(xy[:, 0], xy[:, 1])
 
 
 def update_internals(art: PathArtists, positions: np.ndarray, internals: list[dict[str, np.ndarray]] | None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def read_back(page) -> tuple[dict, int, int, list]:
     page.keyboard.press("Enter")
     page.keyboard.insert_text(READ_BACK)
     page.keyboard.press("Shift+Enter")
-    out = page.locator(".jp-OutputArea-output", has_text="RESULT").last
+    out = page.locator(".jp-OutputArea-output", has_text=re.compile("RESULT")).last  # a string would match "result"
     out.wait_for(timeout=60_000)
     return json.loads(out.inner_text().split("RESULT", 1)[1])
 

@@ -4,6 +4,7 @@ live changes without a reset, play that never falls behind, bad input as message
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from dataclasses import replace
 
@@ -139,7 +140,11 @@ def test_play_never_falls_behind_a_slow_frame():
         await asyncio.sleep(0.5)  # after pause: no queued frame may still run
         return frames, panel.state["iteration"] // panel.state["speed"]
 
-    frames, later = asyncio.run(play_for_a_second())
+    outcome = []  # asyncio.run in a thread of its own: an earlier test may have left this thread's loop running
+    worker = threading.Thread(target=lambda: outcome.append(asyncio.run(play_for_a_second())))
+    worker.start()
+    worker.join(30)
+    frames, later = outcome[0]
     assert 3 <= frames <= 8, frames
     assert later == frames
 

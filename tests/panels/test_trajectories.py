@@ -328,3 +328,24 @@ def test_basins_colour_every_start_by_where_each_optimizer_ends():
     assert len(colors) == 64
     panel.apply_preset("saddle point")  # a preset keeps the view
     assert panel.state["view"] == "basins" and panel.status.startswith("escaped from 64 starts")
+
+
+def test_faint_paths_show_each_optimizer_at_the_tuning_grids_neighbouring_rates():
+    from nnlab.panels.trajectories import neighbour_factor
+
+    panel = TrajectoriesPanel()
+    panel.apply_preset("Beale's function")
+    assert not any(g.get_visible() for g in panel.artists.ghosts)
+    panel.set(neighbours=True)
+    f = neighbour_factor()
+    assert f == pytest.approx(10 ** (6 / 29))  # 30 rates log-spaced over 1e-5..10
+    k = panel.result.labels.index("Momentum")
+    faster = run_trajectories("beale", {"m": ("momentum", {"lr": 5e-3 * f, "momentum": 0.9})}, starts=[1.0, 1.5],
+                              steps=500)  # fmt: skip
+    np.testing.assert_array_equal(panel.result.neighbours.positions[2 * k + 1], faster.positions[0])
+    ghost = panel.artists.ghosts[2 * k + 1]
+    assert ghost.get_visible() and ghost.get_alpha() == 0.35
+    shown = np.array(ghost.get_data()).T
+    finite = faster.positions[0, :, 0][np.isfinite(faster.positions[0, :, 0]).all(axis=1)]
+    np.testing.assert_array_equal(shown, finite[: len(shown)])
+    assert "faint: each optimizer at its learning rate / 1.61 and x 1.61" in panel.status
