@@ -29,6 +29,7 @@ MAIN_SLIDER = {
     "02_preprocessing.ipynb": ("correlation", "ArrowLeft"),
     "03_initialization.ipynb": ("std / a / gain", "ArrowLeft"),
     "05_dropout.ipynb": ("keep p (drop 1 - p)", "ArrowRight"),
+    "06_training.ipynb": ("noise", "ArrowRight"),  # at step 0 the learning rate changes no pixel
     "07_optimizers.ipynb": ("gradient noise", "ArrowRight"),
 }
 
@@ -65,6 +66,7 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             for notebook, (label, key) in MAIN_SLIDER.items():
+                print("measuring", notebook, flush=True)
                 panel = run_all(page, lab, notebook).first
                 times = latencies(page, panel, label, key, args.steps)
                 rows.append((notebook, label, statistics.median(times) * 1e3, max(times) * 1e3))
