@@ -138,7 +138,8 @@ class RegionsView(_TrainingView):
     def draw(self, figure, result, state):
         regions_ax = figure.add_axes((0.03, 0.08, 0.5, 0.84))
         loss_ax = figure.add_axes((0.62, 0.56, 0.35, 0.36))
-        acc_ax = figure.add_axes((0.62, 0.1, 0.35, 0.34))
+        acc_ax = figure.add_axes((0.62, 0.1, 0.35, 0.34), sharex=loss_ax)
+        loss_ax.tick_params(labelbottom=False)  # the steps are labelled once, under the accuracy
         return viz.draw_regions(regions_ax), viz.draw_curves(loss_ax, acc_ax)
 
     def update(self, art, result: Frame, state):

@@ -90,16 +90,17 @@ def update_curves(art: Curves, run: Any) -> None:
 class Regions:
     ax: Axes
     image: Any
-    train: Any
-    val: Any
+    train: list[Any]  # one marker line per class (markers draw much faster than a scatter's collection)
+    val: list[Any]
     drawn: Any
 
 
 def draw_regions(ax: Axes) -> Regions:
     """The classifier's decision regions (an image over a grid, paler where it is less sure) and the data."""
-    image = ax.imshow(np.ones((2, 2, 3)), origin="lower", interpolation="bilinear", zorder=0)
-    train = ax.scatter([], [], s=16, edgecolors="k", linewidths=0.4, zorder=2)
-    val = ax.scatter([], [], s=20, marker="x", linewidths=1.0, zorder=2)
+    image = ax.imshow(np.ones((2, 2, 3)), origin="lower", interpolation="bilinear", zorder=0,
+                      interpolation_stage="rgba")  # fmt: skip
+    train = [ax.plot([], [], "o", ms=4, mfc=color, mec="k", mew=0.4, zorder=2)[0] for color in CLASS_COLORS]
+    val = [ax.plot([], [], "x", ms=4.5, mew=1.0, color=color, zorder=2)[0] for color in CLASS_COLORS]
     drawn = ax.scatter([], [], s=36, marker="D", edgecolors="k", linewidths=0.8, zorder=3)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -117,10 +118,10 @@ def update_regions(art: Regions, probs: np.ndarray, extent: tuple[float, float, 
     art.image.set_data(1.0 - 0.55 * np.clip(sure, 0, 1)[..., None] * (1.0 - colors))
     art.image.set_extent(extent)
     X_train, y_train, X_val, y_val = data
-    art.train.set_offsets(X_train)
-    art.train.set_facecolors(CLASS_COLORS[y_train % len(CLASS_COLORS)])
-    art.val.set_offsets(X_val if len(X_val) else np.empty((0, 2)))
-    art.val.set_color(CLASS_COLORS[y_val % len(CLASS_COLORS)] if len(X_val) else "k")
+    for c, (train, val) in enumerate(zip(art.train, art.val)):
+        mine, theirs = y_train % len(CLASS_COLORS) == c, y_val % len(CLASS_COLORS) == c
+        train.set_data(X_train[mine, 0], X_train[mine, 1])
+        val.set_data(X_val[theirs, 0], X_val[theirs, 1])
     art.drawn.set_offsets(drawn[:, :2] if len(drawn) else np.empty((0, 2)))
     if len(drawn):
         art.drawn.set_facecolors(CLASS_COLORS[drawn[:, 2].astype(int) % len(CLASS_COLORS)])
@@ -153,6 +154,8 @@ def draw_inside(figure: Figure, layers: int) -> Inside:
         heats.append(ax.imshow(np.zeros((2, 2)), origin="lower", aspect="auto", cmap="viridis", vmin=0, vmax=1,
                                interpolation="nearest"))  # fmt: skip
         ax.set_ylabel(f"layer {i + 1}", fontsize="small")
+        if i < shown - 1:
+            ax.tick_params(labelbottom=False)  # one step axis, under the last layer
         ax.xaxis.set_major_locator(MaxNLocator(4, integer=True, prune="lower"))
         ax.yaxis.set_major_locator(MaxNLocator(3))
         heat_axes.append(ax)
@@ -162,6 +165,7 @@ def draw_inside(figure: Figure, layers: int) -> Inside:
                  for i in range(shown)]  # fmt: skip
     dead = [frac_ax.plot([], [], ls="--", lw=1.6, color=f"C{i}", label=f"layer {i + 1} dead")[0] for i in range(shown)]
     frac_ax.set_ylim(-0.02, 1.02)
+    frac_ax.set_yticks([0, 0.5, 1])
     frac_ax.set_xlabel("step")
     frac_ax.set_title("saturated (|a| > 0.97): solid\ndead: dashed; colour: layer", fontsize="medium")
     frac_ax.spines[["top", "right"]].set_visible(False)
