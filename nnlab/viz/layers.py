@@ -142,11 +142,11 @@ def update_stats_strip(art: StatsStrip, means: np.ndarray, stds: np.ndarray, tit
     legend = art.ax.get_legend()
     legend.legend_handles[1].set_visible(not log)
     legend.get_texts()[1].set_visible(not log)
-    art.ax.set_yscale("log" if log else "linear")
+    positive = stds[np.isfinite(stds) & (stds > 0)]
+    log = log and positive.size > 0  # all zero (zero init): no decade to show, a linear axis at 0
+    art.ax.set_yscale("log" if log else "linear")  # also resets the locators the other branch set
     if log:
         plain_log_labels(art.ax.yaxis)
-    positive = stds[np.isfinite(stds) & (stds > 0)]
-    if log and positive.size:
         lo, hi = np.log10(positive.min()), np.log10(positive.max())
         art.ax.set_ylim(10 ** (np.floor(lo) - 0.1), 10 ** (np.ceil(hi) + 0.1))
         art.ax.yaxis.set_major_locator(LogLocator(numticks=5))
