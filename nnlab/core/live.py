@@ -167,6 +167,11 @@ class LiveRun:
                                        saturated, dead))  # fmt: skip
 
 
+def first_below(snapshots: list[Snapshot], error: float) -> int | None:
+    """The first evaluated step with training error at most ``error`` (None: not yet; step 0 does not count)."""
+    return next((s.iteration for s in snapshots if s.iteration > 0 and 1 - s.train_acc <= error), None)
+
+
 def start_run(
     spec: NetworkSpec,
     config: TrainConfig,

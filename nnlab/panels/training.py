@@ -26,7 +26,15 @@ import numpy as np
 
 from nnlab.core.activations import ACTIVATIONS
 from nnlab.core.initializers import INITIALIZERS
-from nnlab.core.live import EVAL_EVERY, LiveRun, activation_range, babysitting, live_value, start_run
+from nnlab.core.live import (
+    EVAL_EVERY,
+    LiveRun,
+    activation_range,
+    babysitting,
+    first_below,
+    live_value,
+    start_run,
+)
 from nnlab.core.losses import softmax
 from nnlab.core.model import NetworkSpec
 from nnlab.core.optim import OPTIMIZERS
@@ -58,11 +66,6 @@ def _in_kernel() -> bool:
 
 
 TARGET_ERROR = 0.25  # AlexNet's figure 1: epochs to 25% training error, ReLU against tanh
-
-
-def first_below(snapshots: list[Any], error: float) -> int | None:
-    """The first evaluated step with training error at most ``error`` (None: not yet; step 0 does not count)."""
-    return next((s.iteration for s in snapshots if s.iteration > 0 and 1 - s.train_acc <= error), None)
 
 
 def grid_size(weights: int) -> int:

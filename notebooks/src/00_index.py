@@ -7,15 +7,17 @@
 # Every notebook has a short text, live panels (move a control and the figure follows) and
 # *try this* prompts. Work through them in order:
 #
-# 1. [Data preprocessing](02_preprocessing.ipynb): mean subtraction, normalization, PCA and
+# 1. [Activation functions](01_activations.ipynb): where each non-linearity saturates or dies,
+#    why zero-centred outputs matter, SELU through 50 layers, and which trains faster.
+# 2. [Data preprocessing](02_preprocessing.ipynb): mean subtraction, normalization, PCA and
 #    whitening, and why the statistics come from the training split only.
-# 2. [Weight initialization](03_initialization.ipynb): why std 0.01 kills a deep tanh network,
+# 3. [Weight initialization](03_initialization.ipynb): why std 0.01 kills a deep tanh network,
 #    and what Xavier, He and batch norm do about it.
-# 3. [Dropout](05_dropout.ipynb): a different thinned network on every pass, why the outputs
+# 4. [Dropout](05_dropout.ipynb): a different thinned network on every pass, why the outputs
 #    are scaled, and dropout as a cheap ensemble.
-# 4. [Training](06_training.ipynb): a network learning live, with the lectures' babysitting
+# 5. [Training](06_training.ipynb): a network learning live, with the lectures' babysitting
 #    checks, the loss-curve gallery, dead units and overfitting.
-# 5. [Optimizers](07_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
+# 6. [Optimizers](07_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
 #    and Adam racing on Beale's function, a long valley and a saddle point.
 #
 # Pictures for slides: every panel has `panel.save("figure.png")` (or `.svg`, `.pdf`) and

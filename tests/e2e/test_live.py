@@ -40,6 +40,7 @@ READ_BACK = (
 )
 
 NOTEBOOK_OF = {
+    "activations": "01_activations.ipynb",
     "preprocessing": "02_preprocessing.ipynb",
     "initialization": "03_initialization.ipynb",
     "dropout": "05_dropout.ipynb",

@@ -202,7 +202,7 @@ def test_bad_init_plateau_then_learning():
 
 def test_relu_reaches_25_percent_training_error_several_times_faster_than_tanh():
     """AlexNet (Krizhevsky et al. 2012, figure 1): about 6x. Here, seed 0: ReLU at step 90, tanh at step 650."""
-    from nnlab.panels.training import first_below
+    from nnlab.core.live import first_below
 
     relu = first_below(trained("race to 25% error: ReLU", 1000).result.run.snapshots, 0.25)
     tanh_panel = trained("race to 25% error: tanh", 1000)
