@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from nnlab.__main__ import main
+from nnlab.panels import load_all
 
 
 def test_export_writes_a_still_and_an_animation(tmp_path, capsys):
@@ -25,7 +26,7 @@ def test_export_writes_a_still_and_an_animation(tmp_path, capsys):
     [
         (
             ["export", "nope", "-o", "x.png"],
-            "panel='nope' is not valid; choose one of: dropout, initialization, preprocessing, training, trajectories",
+            f"panel='nope' is not valid; choose one of: {', '.join(sorted(load_all()))}",
         ),
         (["export", "trajectories", "--set", "surface=moon", "-o", "x.png"], "surface='moon' is not valid"),
         (["export", "initialization", "-o", "x.gif"], "InitializationPanel has no animation"),
