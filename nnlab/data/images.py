@@ -107,3 +107,19 @@ def load_cifar10(folder: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray
     parts = [_load_batch(p) for p in train_files]
     X_test, y_test = _load_batch(folder / "test_batch")
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]), X_test, y_test
+
+
+DIGITS_CLASSES = 10
+
+
+def load_digits_set() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's bundled 8 x 8 handwritten digits (UCI optdigits test set: 1,797 images, 10 classes), no
+    download: pixels scaled from 0..16 to [0, 1], shape (1797, 64), and labels 0..9. Needs scikit-learn (in the
+    ``lab`` extra); without it, an error that says how to install it."""
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise ValueError("the digits set needs scikit-learn: pip install scikit-learn "
+                         "(it comes with nnlab's 'lab' extra)") from None  # fmt: skip
+    digits = load_digits()
+    return digits.data.astype(np.float64) / 16.0, digits.target.astype(np.int64)

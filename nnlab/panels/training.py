@@ -40,6 +40,7 @@ from nnlab.core.model import NetworkSpec
 from nnlab.core.optim import OPTIMIZERS
 from nnlab.core.schedules import SCHEDULES
 from nnlab.core.train import TrainConfig
+from nnlab.data.images import load_digits_set
 from nnlab.data.toy2d import DATASETS, make_dataset, split
 from nnlab.panels.base import Control, Panel, Param, View
 from nnlab.viz import training as viz
@@ -48,6 +49,8 @@ MAX_ITERATIONS = 100_000
 MAX_WIDTH, MAX_LAYERS = 256, 8
 GRID = 100  # the decision regions are a GRID x GRID image (50 x 50 for large networks)
 DRAWN = "drawn points only"
+DIGITS = "digits (8 x 8, 10 classes)"  # scikit-learn's bundled set: the lecture's checks at C = 10
+GALLERY = 24  # validation images shown with the network's guess (the digits set has no regions to draw)
 LIVE = {"lr": "lr", "reg": "reg"}  # state key -> the run's live key
 # What starts a new run when it changes (everything the run is made of, but the live keys).
 RUN_KEYS = ("dataset", "points", "noise", "val_fraction", "data_seed", "drawn", "hidden", "activation", "init",
@@ -98,6 +101,7 @@ class Frame:
     notes: list[str]
     classes: int
     layers: int
+    gallery: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # images, truth, guess (the digits set)
 
 
 @dataclass
@@ -136,20 +140,26 @@ class _TrainingView(View):
 
 class RegionsView(_TrainingView):
     def layout(self, state):
-        return [state["slides"]]
+        return [state["slides"], state["dataset"] == DIGITS]
 
     def draw(self, figure, result, state):
-        regions_ax = figure.add_axes((0.03, 0.08, 0.5, 0.84))
+        if state["dataset"] == DIGITS:  # 64 pixels: no plane to colour; the guesses on validation images instead
+            regions = viz.draw_gallery(figure, (0.03, 0.08, 0.5, 0.78))
+        else:
+            regions = viz.draw_regions(figure.add_axes((0.03, 0.08, 0.5, 0.84)))
         loss_ax = figure.add_axes((0.62, 0.56, 0.35, 0.36))
         acc_ax = figure.add_axes((0.62, 0.1, 0.35, 0.34), sharex=loss_ax)
         loss_ax.tick_params(labelbottom=False)  # the steps are labelled once, under the accuracy
-        return viz.draw_regions(regions_ax), viz.draw_curves(loss_ax, acc_ax)
+        return regions, viz.draw_curves(loss_ax, acc_ax)
 
     def update(self, art, result: Frame, state):
         regions, curves = art
         last = result.run.snapshots[-1]
         title = f"step {result.run.iteration}: train {last.train_acc:.0%}, validation {last.val_acc:.0%}"
-        viz.update_regions(regions, result.probs, result.extent, result.data, result.drawn, title)
+        if result.gallery is not None:
+            viz.update_gallery(regions, *result.gallery, title + " (guesses; the truth in brackets)")
+        else:
+            viz.update_regions(regions, result.probs, result.extent, result.data, result.drawn, title)
         viz.update_curves(curves, result.run)
 
 
@@ -240,7 +250,7 @@ class TrainingPanel(Panel, name="training"):
     preset_keeps = frozenset({"view"})
     controls = (
         Control("view", "view", "toggle", options=tuple(VIEWS)),
-        Control("dataset", "data", "choice", options=(*DATASETS, DRAWN), group="data"),
+        Control("dataset", "data", "choice", options=(*DATASETS, DIGITS, DRAWN), group="data"),
         Control("points", "points", "int", 20, 2000, step=10, continuous=False, group="data"),
         Control("noise", "noise", "float", 0.0, 1.0, step=0.05, continuous=False, group="data"),
         Control("val_fraction", "validation fraction", "float", 0.0, 0.8, step=0.05, continuous=False, group="data"),
@@ -280,6 +290,13 @@ class TrainingPanel(Panel, name="training"):
         "learning rate 1e-6: barely moves": {"optimizer": "sgd", "lr": 1e-6, "init": "normal", "init_std": 0.01},
         "learning rate 1e6: explodes": {"optimizer": "sgd", "lr": 1e6},
         "good learning rate": {"optimizer": "sgd", "lr": 0.1},
+        # CS231n "Sanity checks": with small weights the softmax starts at ln 10 = 2.303 for 10 classes; with
+        # regularization on, higher
+        "initial loss ln 10 (digits)": {"dataset": DIGITS, "points": 1797, "init": "normal", "init_std": 0.01,
+                                        "hidden": "32", "optimizer": "sgd", "lr": 0.1},
+        "initial loss with L2 on: higher (digits)": {"dataset": DIGITS, "points": 1797, "init": "normal",
+                                                     "init_std": 0.01, "hidden": "32", "optimizer": "sgd", "lr": 0.1,
+                                                     "regularizer": "l2", "reg": 10.0},
         "overfit 20 points (sanity check)": {"dataset": "moons", "points": 20, "val_fraction": 0.0, "hidden": "100",
                                              "batch": 20},
         "bad init: dead ReLUs": {"init": "normal", "init_std": 0.1, "bias": -1.0, "hidden": "32, 32"},
@@ -341,7 +358,11 @@ class TrainingPanel(Panel, name="training"):
     # --- the run ---------------------------------------------------------------------------------
     def _data(self, state):
         drawn = np.array(state["drawn"], dtype=float).reshape(-1, 3)
-        if state["dataset"] == DRAWN:
+        if state["dataset"] == DIGITS:  # drawn points are 2-D: they belong to the 2-D sets
+            X, y = load_digits_set()
+            keep = np.random.default_rng(state["data_seed"]).permutation(len(X))[: state["points"]]
+            X, y = X[keep], y[keep]
+        elif state["dataset"] == DRAWN:
             X, y = drawn[:, :2], drawn[:, 2].astype(int)
         else:
             params = {"noise": state["noise"], "rng": state["data_seed"]}
@@ -367,7 +388,7 @@ class TrainingPanel(Panel, name="training"):
         classes = int(max(data[1].max(), data[3].max() if len(data[3]) else 0)) + 1
         hidden = parse_hidden(state["hidden"])
         init_params = {"std": state["init_std"]} if state["init"] == "normal" else {}
-        spec = NetworkSpec([2, *hidden, classes], activation=state["activation"], init=state["init"],
+        spec = NetworkSpec([data[0].shape[1], *hidden, classes], activation=state["activation"], init=state["init"],
                            init_params=init_params, bias=state["bias"], batchnorm=state["batchnorm"] and bool(hidden),
                            keep_prob=state["keep_prob"] if hidden else 1.0, seed=state["seed"])  # fmt: skip
         n = len(data[0])
@@ -401,6 +422,21 @@ class TrainingPanel(Panel, name="training"):
         return self._frame(run, data, state, classes, len(spec.sizes) - 2)
 
     def _frame(self, run: LiveRun, data, state, classes: int, layers: int) -> Frame:
+        h = run.history
+        arrays = _History(*(np.array(values, dtype=float) for values in (h.loss, h.lr, h.update_ratio, h.grad_norm)))
+        frozen = RunView(arrays, list(run.snapshots), run.iteration, run.stopped)
+        notes = babysitting(run, classes, state["regularizer"] != "none" and state["reg"] > 0)
+        drawn = np.array(state["drawn"], dtype=float).reshape(-1, 3)
+        if data[0].shape[1] != 2:  # images: a gallery of validation images (training ones without a validation set)
+            X, y = (data[2], data[3]) if len(data[2]) else (data[0], data[1])
+            with np.errstate(all="ignore"):
+                scores = run.network.forward(X[:GALLERY], train=False)
+            side = int(round(np.sqrt(X.shape[1])))
+            gallery = (X[:GALLERY].reshape(-1, side, side), y[:GALLERY], np.nan_to_num(scores).argmax(axis=1))
+            if len(drawn):
+                notes = ["drawn points belong to the 2-D sets; the digits set ignores them", *notes]
+            return Frame(frozen, np.zeros((1, 1, classes)), (0.0, 1.0, 0.0, 1.0), data, drawn[:0], notes, classes,
+                         layers, gallery)  # fmt: skip
         X = np.r_[data[0], data[2]]
         (x0, y0), (x1, y1) = X.min(axis=0), X.max(axis=0)  # the data's box, padded
         pad = 0.1 * max(x1 - x0, y1 - y0, 1e-3)
@@ -410,18 +446,14 @@ class TrainingPanel(Panel, name="training"):
         with np.errstate(all="ignore"):
             scores = run.network.forward(np.c_[gx.ravel(), gy.ravel()], train=False)
             probs = softmax(scores) if np.all(np.isfinite(scores)) else np.full_like(scores, 1.0 / classes)
-        h = run.history
-        arrays = _History(*(np.array(values, dtype=float) for values in (h.loss, h.lr, h.update_ratio, h.grad_norm)))
-        frozen = RunView(arrays, list(run.snapshots), run.iteration, run.stopped)
-        notes = babysitting(run, classes, state["regularizer"] != "none" and state["reg"] > 0)
-        drawn = np.array(state["drawn"], dtype=float).reshape(-1, 3)
         return Frame(frozen, probs.reshape(side, side, -1), extent, data, drawn, notes, classes, layers)
 
     def estimate_seconds(self, state) -> float:
         """Seconds to reach ``state``: the steps still to take and one frame (the evaluations and the grid), from
         the network's size (numpy here: about 1 ms a step of overhead, 2 GFLOP/s for these small products)."""
         try:
-            widths = [2, *parse_hidden(state["hidden"]), 3]
+            digits = state["dataset"] == DIGITS
+            widths = [64 if digits else 2, *parse_hidden(state["hidden"]), 10 if digits else 3]
         except ValueError:
             return 0.0  # the check will say why
         weights = sum(a * b for a, b in zip(widths[:-1], widths[1:]))
@@ -511,7 +543,7 @@ class TrainingPanel(Panel, name="training"):
             art = self.artists
             if self._state["view"] != "regions" or art is None or event.button != 1:
                 return
-            if event.inaxes is art[0].ax:
+            if isinstance(art[0], viz.Regions) and event.inaxes is art[0].ax:
                 self.guarded(self.add_point, event.xdata, event.ydata)
 
         canvas.mpl_connect("button_press_event", on_click)

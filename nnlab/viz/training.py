@@ -248,3 +248,43 @@ def update_lr(line: Any, run: Any, schedule: str) -> None:
     line.set_data(np.arange(1, len(lr) + 1), lr)
     _limits(line.axes, [lr], True, max(run.iteration, 10))
     line.axes.set_title(f"learning rate ({schedule})", fontsize="medium")
+
+
+@dataclass
+class Gallery:
+    """Images (not 2-D points): a grid of validation images, each titled with the network's guess."""
+
+    axes: list[Axes]
+    images: list[Any]
+    labels: list[Any]
+    title: Any
+
+
+def draw_gallery(figure: Figure, rect: tuple[float, float, float, float], rows: int = 4, cols: int = 6) -> Gallery:
+    """``rows`` x ``cols`` small image axes inside ``rect`` (figure coordinates), each with a guess below it."""
+    x0, y0, width, height = rect
+    axes, images, labels = [], [], []
+    for r in range(rows):
+        for c in range(cols):
+            ax = figure.add_axes((x0 + c * width / cols, y0 + (rows - 1 - r) * height / rows, 0.8 * width / cols,
+                                  0.7 * height / rows))  # fmt: skip
+            ax.set_axis_off()
+            images.append(ax.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest"))
+            labels.append(ax.text(0.5, -0.08, "", transform=ax.transAxes, ha="center", va="top", fontsize="small"))
+            axes.append(ax)
+    title = figure.text(x0 + width / 2, y0 + height + 0.02, "", ha="center", fontsize="medium")
+    return Gallery(axes, images, labels, title)
+
+
+def update_gallery(art: Gallery, images: np.ndarray, truth: np.ndarray, guess: np.ndarray, title: str) -> None:
+    """Each image with "guess" in green when right, "guess (truth)" in red when wrong."""
+    for i, (image, label) in enumerate(zip(art.images, art.labels)):
+        shown = i < len(images)
+        image.set_visible(shown)
+        label.set_visible(shown)
+        if shown:
+            image.set_data(images[i])
+            right = guess[i] == truth[i]
+            label.set_text(f"{guess[i]}" if right else f"{guess[i]} ({truth[i]})")
+            label.set_color("C2" if right else "C3")
+    art.title.set_text(title)

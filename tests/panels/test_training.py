@@ -209,3 +209,23 @@ def test_relu_reaches_25_percent_training_error_several_times_faster_than_tanh()
     tanh = first_below(tanh_panel.result.run.snapshots, 0.25)
     assert (relu, tanh) == (90, 650)
     assert "training error below 25% since step 650" in tanh_panel.status
+
+
+def test_digits_initial_loss_is_ln_10_and_higher_with_l2_and_the_network_learns_them():
+    """CS231n "Sanity checks" at C = 10 on scikit-learn's bundled 8 x 8 digits: loss 2.303 at the start."""
+    pytest.importorskip("sklearn")
+    panel = TrainingPanel()
+    panel.apply_preset("initial loss ln 10 (digits)")
+    first = panel.result.run.snapshots[0].train_loss
+    assert first == pytest.approx(np.log(10), abs=0.01)
+    assert "ln C = 2.303 for C = 10: as expected" in panel.status
+    assert panel._run.network.layers[0].params["W"].shape[0] == 64  # 8 x 8 pixels in
+    panel.apply_preset("initial loss with L2 on: higher (digits)")
+    assert panel.result.run.snapshots[0].train_loss > first + 0.5
+    assert "higher, as it should be with regularization on" in panel.status
+    learnt = trained("initial loss ln 10 (digits)", 1000, optimizer="adam", lr=0.01, init="he_normal")
+    assert last(learnt).val_acc > 0.9
+    images, truth, guess = learnt.result.gallery
+    assert images.shape == (24, 8, 8) and np.mean(guess == truth) > 0.8
+    shown = [t.get_text() for t in learnt.artists[0].labels]
+    assert shown[0] == (str(guess[0]) if guess[0] == truth[0] else f"{guess[0]} ({truth[0]})")
