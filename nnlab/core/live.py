@@ -7,15 +7,16 @@ the notes is for hyperparameter search; here it is a message, see :func:`babysit
 its activations, its fraction of saturated units (|a| > 0.97 for tanh and sigmoid, as the notes' plots) and
 of dead ReLUs (zero for every training example).
 
-Some settings may change while it runs without a new network (the learning rate and the regularization
-strength, as TensorFlow Playground's users asked): a :data:`Changes` log lists from which iteration each
-value holds, so that a run is a pure function of its settings and its log, replayed the same every time.
+Some settings may change while it runs without a new network (the learning rate, the regularization
+strength, the dropout keep probability and the learning-rate schedule, as TensorFlow Playground's users
+asked): a :data:`Changes` log lists from which iteration each value holds, so that a run is a pure function
+of its settings and its log, replayed the same every time.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -24,12 +25,13 @@ from nnlab.core._checks import check_int
 from nnlab.core.losses import get_loss
 from nnlab.core.model import Network, NetworkSpec
 from nnlab.core.regularizers import get_regularizer
+from nnlab.core.schedules import Scheduler, get_schedule
 from nnlab.core.train import TrainConfig, Trainer, accuracy
 
 EVAL_EVERY = 10
 HIST_BINS = 40
 SATURATED = 0.97  # |a| above this counts as saturated (tanh, sigmoid)
-LIVE_KEYS = ("lr", "reg")  # what may change while a run goes on
+LIVE_KEYS = ("lr", "reg", "keep_prob", "schedule")  # what may change while a run goes on
 # [iteration, {key: value}]: from that iteration on, the key has that value (later entries win).
 Changes = list[list[Any]]
 
@@ -77,9 +79,15 @@ class LiveRun:
     base_reg: float
     changes: Changes = field(default_factory=list)
     snapshots: list[Snapshot] = field(default_factory=list)
+    base_keep: float | None = None  # the hidden layers' keep probability at the start (None: the spec's)
+    base_schedule: str = ""  # the schedule at the start ("": the config's)
 
     def __post_init__(self) -> None:
-        self.network = Network(self.spec)
+        self.base_schedule = self.base_schedule or self.config.schedule
+        if self.base_keep is None and not isinstance(self.spec.keep_prob, (list, tuple)):
+            self.base_keep = float(self.spec.keep_prob)  # one value for every layer: it may change live
+        self._schedule = self.config.schedule  # the schedule the trainer applies now
+        self.network = Network(replace(self.spec, dropout_always=True))  # keep_prob may change later
         validation = (self.X_val, self.y_val) if len(self.X_val) else (None, None)  # none: the trainer uses train
         self.trainer = Trainer(self.network, self.X_train, self.y_train, *validation, self.config)
         self.loss_fn = get_loss(self.config.loss)
@@ -102,7 +110,7 @@ class LiveRun:
     def continues(self, changes: Changes) -> bool:
         """Whether ``changes`` gives every step this run has taken the same live values as its own log did (so
         the run can go on under the new log instead of starting over)."""
-        bases = {"lr": self.base_lr, "reg": self.base_reg}
+        bases = self.bases()
         points = {0} | {at for at, _ in [*self.changes, *changes] if at < self.iteration}
         return all(live_value(changes, key, at, base) == live_value(self.changes, key, at, base)
                    for at in points for key, base in bases.items())  # fmt: skip
@@ -120,21 +128,32 @@ class LiveRun:
             if self.iteration % EVAL_EVERY == 0 and not self.stopped:
                 self._snapshot()
 
+    def bases(self) -> dict[str, Any]:
+        """The live values at step 0, before any change of the log."""
+        return {"lr": self.base_lr, "reg": self.base_reg, "keep_prob": self.base_keep, "schedule": self.base_schedule}
+
     def _apply_live(self) -> None:
-        lr = live_value(self.changes, "lr", self.iteration, self.base_lr)
-        reg = live_value(self.changes, "reg", self.iteration, self.base_reg)
-        if self._applied == (lr, reg):
+        values = {key: live_value(self.changes, key, self.iteration, base) for key, base in self.bases().items()}
+        if self._applied == values:
             return
         scheduler = self.trainer.scheduler
+        if values["schedule"] != self._schedule:
+            # A new schedule starts now, at its epoch 0 (as a new PyTorch scheduler does): no jump in the rate.
+            scheduler = self.trainer.scheduler = Scheduler(self.trainer.optimizer, get_schedule(values["schedule"]))
+            self._schedule = values["schedule"]
+        lr = values["lr"]
         if hasattr(scheduler, "base_lr"):  # the schedule scales the new rate from the next epoch on
             scheduler.base_lr = lr
             self.trainer.optimizer.lr = scheduler.schedule.lr(scheduler.epoch, lr)
         else:
             self.trainer.optimizer.lr = lr
         if self.config.regularizer != "none":
-            params = {**self.config.regularizer_params, "lam": reg}
+            params = {**self.config.regularizer_params, "lam": values["reg"]}
             self.trainer.regularizer = get_regularizer(self.config.regularizer, **params)
-        self._applied = (lr, reg)
+        if values["keep_prob"] is not None:
+            for parts in self.network.hidden:
+                self.network.layers[parts["dropout"]].keep_prob = values["keep_prob"]
+        self._applied = values
 
     def _losses(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         if len(X) == 0:  # no validation set
@@ -178,14 +197,18 @@ def start_run(
     data: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     lr: float,
     reg: float,
+    keep_prob: float | None = None,
+    schedule: str = "",
 ) -> LiveRun:
-    """A new :class:`LiveRun` at learning rate ``lr`` and regularization strength ``reg`` (used when the
-    config's regularizer is not 'none'): a trainer that stops only on a non-finite loss, never by epochs."""
+    """A new :class:`LiveRun` at learning rate ``lr``, regularization strength ``reg`` (used when the config's
+    regularizer is not 'none'), hidden-layer ``keep_prob`` (default: the spec's) and ``schedule`` (default: the
+    config's): a trainer
+    that stops only on a non-finite loss, never by epochs."""
     regularizer = {**config.regularizer_params, "lam": reg} if config.regularizer != "none" else {}
     config = TrainConfig(**{**config.to_dict(), "optimizer_params": {**config.optimizer_params, "lr": lr},
                             "regularizer_params": regularizer, "epochs": 10**9, "divergence_factor": 1e300,
                             "patience": None})  # fmt: skip
-    return LiveRun(spec, config, *data, base_lr=lr, base_reg=reg)
+    return LiveRun(spec, config, *data, base_lr=lr, base_reg=reg, base_keep=keep_prob, base_schedule=schedule)
 
 
 def babysitting(run: LiveRun, classes: int, regularized: bool) -> list[str]:

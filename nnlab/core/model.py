@@ -41,6 +41,9 @@ class NetworkSpec:
     keep_prob: float | list[float] = 1.0
     input_keep_prob: float = 1.0
     dropout_mode: str = "inverted"
+    # Dropout layers also where keep_prob is 1 (numerically the identity), so that keep_prob can change while the
+    # network trains (nnlab.core.live).
+    dropout_always: bool = False
     seed: int = 0
     dtype: str = "float64"
 
@@ -127,7 +130,7 @@ class Network:
             if batchnorm[i]:
                 parts["bn"] = add(BatchNorm(n_out, dtype=self.dtype))
             parts["act"] = add(ActivationLayer(spec.activation, **spec.activation_params))
-            if keep[i] < 1.0:
+            if keep[i] < 1.0 or spec.dropout_always:
                 parts["dropout"] = add(Dropout(keep[i], spec.dropout_mode, rng))
             self.hidden.append(parts)
         self.trace: list[LayerTrace] = []

@@ -5,9 +5,10 @@ case study "Putting it together"; EECS 498 lecture 11).
 Everything trains with the core (:class:`~nnlab.core.live.LiveRun` over :class:`~nnlab.core.train.Trainer`).
 The state says how far to train (``iteration``): the picture at a state is the same however it was reached.
 *play* advances it frame by frame from the kernel's event loop, each frame scheduled after the previous one
-is drawn, so a slow frame delays the next instead of piling ticks up. The learning rate and the
-regularization strength may change while a run goes on: the change is logged (``changes``) at the step it
-was made, and the run goes on; any other change starts a new run.
+is drawn, so a slow frame delays the next instead of piling ticks up. The learning rate, the
+regularization strength, dropout's keep probability and the schedule may change while a run goes on: the
+change is logged (``changes``) at the step it was made, and the run goes on; any other change starts a new
+run.
 
 Views: *regions* (the decision regions with the train and validation points, and the loss), *curves* (loss
 and accuracy), *inside* (each layer's activation histogram over training; saturated and dead units),
@@ -51,10 +52,10 @@ GRID = 100  # the decision regions are a GRID x GRID image (50 x 50 for large ne
 DRAWN = "drawn points only"
 DIGITS = "digits (8 x 8, 10 classes)"  # scikit-learn's bundled set: the lecture's checks at C = 10
 GALLERY = 24  # validation images shown with the network's guess (the digits set has no regions to draw)
-LIVE = {"lr": "lr", "reg": "reg"}  # state key -> the run's live key
+LIVE = {"lr": "lr", "reg": "reg", "keep_prob": "keep_prob", "schedule": "schedule"}  # state key -> the run's key
 # What starts a new run when it changes (everything the run is made of, but the live keys).
 RUN_KEYS = ("dataset", "points", "noise", "val_fraction", "data_seed", "drawn", "hidden", "activation", "init",
-            "init_std", "bias", "batchnorm", "keep_prob", "regularizer", "loss", "optimizer", "schedule", "batch",
+            "init_std", "bias", "batchnorm", "regularizer", "loss", "optimizer", "batch",
             "clip", "seed")  # fmt: skip
 
 
@@ -330,8 +331,8 @@ class TrainingPanel(Panel, name="training"):
 
     # --- what follows from a change --------------------------------------------------------------
     def follow(self, changes, state):
-        """A change of the run's make-up starts over at step 0; a new learning rate or strength while a run is
-        under way is logged at the current step, and the run goes on."""
+        """A change of the run's make-up starts over at step 0; a new learning rate, strength, keep probability
+        or schedule while a run is under way is logged at the current step, and the run goes on."""
         out = dict(changes)
         if "iteration" in changes:
             return out
@@ -353,7 +354,7 @@ class TrainingPanel(Panel, name="training"):
 
     def compute_key(self, state):
         """One computation for every view (a view change never retrains)."""
-        return json.dumps({k: state[k] for k in (*RUN_KEYS, "lr", "reg", "iteration", "changes")}, sort_keys=True)
+        return json.dumps({k: state[k] for k in (*RUN_KEYS, *LIVE, "iteration", "changes")}, sort_keys=True)
 
     # --- the run ---------------------------------------------------------------------------------
     def _data(self, state):
@@ -408,12 +409,14 @@ class TrainingPanel(Panel, name="training"):
         data = self._data(state)
         spec, config, classes = self._spec_and_config(state, data)
         key = json.dumps({k: state[k] for k in RUN_KEYS}, sort_keys=True)
-        base = {"lr": live_value(state["changes"], "lr", 0, state["lr"]),
-                "reg": live_value(state["changes"], "reg", 0, state["reg"])}  # fmt: skip
+        base = {LIVE[k]: live_value(state["changes"], LIVE[k], 0, state[k]) for k in LIVE}  # the values at step 0
+        if not parse_hidden(state["hidden"]):
+            base["keep_prob"] = 1.0  # a linear classifier has no hidden layer to drop units of
         run = self._run
-        same = run is not None and self._run_key == key and (run.base_lr, run.base_reg) == (base["lr"], base["reg"])
+        same = run is not None and self._run_key == key and run.bases() == base
         if not (same and run.iteration <= state["iteration"] and run.continues(state["changes"])):
-            run = self._run = start_run(spec, config, data, base["lr"], base["reg"])
+            run = self._run = start_run(spec, config, data, base["lr"], base["reg"], base["keep_prob"],
+                                        base["schedule"])  # fmt: skip
             self._run_key = key
         start, t0 = run.iteration, time.perf_counter()
         run.advance_to(state["iteration"], state["changes"])

@@ -44,7 +44,9 @@ panel
 #   the status line says when the training error first fell below 25%: step 90 with ReLU,
 #   650 with tanh here (AlexNet's figure: about 6 times faster).
 # - Change the *learning rate* while the run plays: it goes on from the current step with the
-#   new rate (no reset). Anything else starts a new run.
+#   new rate (no reset). So do the *strength* of the regularizer, dropout's keep probability
+#   and the *schedule* (a new schedule starts at the step you choose it, without a jump).
+#   Anything else starts a new run.
 # - **bad init: dead ReLUs**: with a negative initial bias every ReLU outputs 0 for every
 #   point, nothing learns; the *inside* view shows 100% dead units.
 # - **deep tanh, no batch norm** against **deep tanh + batch norm**: six tanh layers with

@@ -111,6 +111,29 @@ def test_a_new_learning_rate_goes_on_from_the_current_step_and_replays_the_same(
     assert panel.state["iteration"] == 0 and panel.state["changes"] == []
 
 
+def test_dropout_and_the_schedule_change_live_and_replay_the_same():
+    """Like the learning rate, dropout's keep probability and the schedule change without a new network."""
+    panel = TrainingPanel(iteration=100)
+    run = panel._run
+    panel.set(keep_prob=0.5)
+    panel.set(schedule="exponential")
+    assert panel.state["changes"] == [[0, {"schedule": "constant"}], [0, {"keep_prob": 1.0}],
+                                      [100, {"keep_prob": 0.5}], [100, {"schedule": "exponential"}]]  # fmt: skip
+    panel.set(iteration=200)
+    assert panel._run is run and panel.state["iteration"] == 200
+    dropout = [run.network.layers[parts["dropout"]] for parts in run.network.hidden]
+    assert [d.keep_prob for d in dropout] == [0.5, 0.5] and 0.3 < dropout[0].mask.mean() < 0.7
+    # The exponential schedule (gamma 0.95 per epoch; 210 training points in batches of 64: 3 steps an epoch)
+    # starts at step 100 from its epoch 0, as a new PyTorch scheduler would: no jump, then 0.95 an epoch.
+    lr = np.array(run.history.lr)
+    assert run.trainer.iterations_per_epoch == 3
+    assert np.all(lr[:100] == 0.01) and lr[100] == 0.01
+    assert lr[199] == pytest.approx(0.01 * 0.95 ** ((199 - 100 + 2) // 3))
+    again = TrainingPanel(**panel.state)  # the state alone replays the run
+    for mine, theirs in zip(again._run.network.arrays, run.network.arrays):
+        np.testing.assert_array_equal(mine, theirs)
+
+
 def test_every_view_draws_the_same_run_without_training_again():
     panel = TrainingPanel(iteration=50)
     run, iteration = panel._run, panel._run.iteration
