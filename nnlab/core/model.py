@@ -44,6 +44,9 @@ class NetworkSpec:
     # Dropout layers also where keep_prob is 1 (numerically the identity), so that keep_prob can change while the
     # network trains (nnlab.core.live).
     dropout_always: bool = False
+    # Where batch norm goes in a hidden layer: "before" the non-linearity (Ioffe & Szegedy; the lectures) or
+    # "after" it (a common alternative; CMU 11-785 and the CS231n notes mention both).
+    batchnorm_position: str = "before"
     seed: int = 0
     dtype: str = "float64"
 
@@ -127,9 +130,12 @@ class Network:
                                           dtype=self.dtype, bias=spec.bias))}  # fmt: skip
             if i == len(sizes) - 2:
                 break  # the output layer: scores, no non-linearity
-            if batchnorm[i]:
+            after = check_choice("batchnorm_position", spec.batchnorm_position, ["before", "after"]) == "after"
+            if batchnorm[i] and not after:
                 parts["bn"] = add(BatchNorm(n_out, dtype=self.dtype))
             parts["act"] = add(ActivationLayer(spec.activation, **spec.activation_params))
+            if batchnorm[i] and after:
+                parts["bn"] = add(BatchNorm(n_out, dtype=self.dtype))
             if keep[i] < 1.0 or spec.dropout_always:
                 parts["dropout"] = add(Dropout(keep[i], spec.dropout_mode, rng))
             self.hidden.append(parts)

@@ -13,11 +13,13 @@
 #    whitening, and why the statistics come from the training split only.
 # 3. [Weight initialization](03_initialization.ipynb): why std 0.01 kills a deep tanh network,
 #    and what Xavier, He and batch norm do about it.
-# 4. [Dropout](05_dropout.ipynb): a different thinned network on every pass, why the outputs
+# 4. [Batch normalization](04_batchnorm.ipynb): one minibatch normalized, noisy statistics,
+#    training against evaluation mode, the backward pass step by step, a deep network rescued.
+# 5. [Dropout](05_dropout.ipynb): a different thinned network on every pass, why the outputs
 #    are scaled, and dropout as a cheap ensemble.
-# 5. [Training](06_training.ipynb): a network learning live, with the lectures' babysitting
+# 6. [Training](06_training.ipynb): a network learning live, with the lectures' babysitting
 #    checks, the loss-curve gallery, dead units and overfitting.
-# 6. [Optimizers](07_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
+# 7. [Optimizers](07_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
 #    and Adam racing on Beale's function, a long valley and a saddle point.
 #
 # Pictures for slides: every panel has `panel.save("figure.png")` (or `.svg`, `.pdf`) and

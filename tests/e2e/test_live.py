@@ -43,6 +43,7 @@ NOTEBOOK_OF = {
     "activations": "01_activations.ipynb",
     "preprocessing": "02_preprocessing.ipynb",
     "initialization": "03_initialization.ipynb",
+    "batchnorm": "04_batchnorm.ipynb",
     "dropout": "05_dropout.ipynb",
     "training": "06_training.ipynb",
     "trajectories": "07_optimizers.ipynb",

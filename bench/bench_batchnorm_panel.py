@@ -1,0 +1,44 @@
+"""The batch-norm panel: control change -> recompute + full Agg draw, median per view (target <= 100 ms for the
+controls a student drags; the rescue view's controls update on release and train two networks).
+
+python bench/bench_batchnorm_panel.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+
+from nnlab.panels.batchnorm import BatchNormPanel
+
+DRAGGED = {  # sliders that update while dragged
+    "one batch": [{"gamma": float(g)} for g in np.linspace(0.5, 3.0, 6)] + [{"batch": b} for b in (4, 8, 16, 64)],
+    "batch to batch": [{"batch": b} for b in (2, 4, 8, 16, 32, 64, 128)],
+    "coupled": [{"moved": float(m)} for m in np.linspace(-5, 11, 9)],
+    "train vs eval": [{"batch": b} for b in (2, 4, 8, 16)] + [{"batches": n} for n in (20, 80, 150)],
+    "backward": [{"gamma": float(g)} for g in np.linspace(0.5, 3.0, 6)],
+}
+RELEASED = {"rescue": [{"rescue_lr": r} for r in (0.05, 0.1, 0.3)]}
+
+
+def main() -> None:
+    panel = BatchNormPanel()
+    for title, table in (("dragged (target <= 100 ms median)", DRAGGED), ("on release (two training runs)", RELEASED)):
+        print(title)
+        for view, changes in table.items():
+            panel.set(view=view)
+            panel.figure.canvas.draw()
+            times = []
+            for change in changes:
+                t0 = time.perf_counter()
+                panel.set(**change)
+                panel.figure.canvas.draw()
+                times.append(time.perf_counter() - t0)
+                assert panel.error is None, panel.error
+            print(f"  {view:<15} median {statistics.median(times) * 1e3:6.0f} ms (max {max(times) * 1e3:.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()
