@@ -20,7 +20,7 @@ from nnlab.panels.base import Control, Panel, View
 from nnlab.viz import batchnorm as viz
 
 COUPLED = np.array([1.0, 2.5, 3.0, 4.0, 5.5])  # the coupled view's batch of five (example 1 moves)
-SIZES = np.unique(np.geomspace(2, 256, 25).astype(int))  # batch sizes of the noise curve
+SIZES = np.array([2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256])  # batch sizes of the noise curve
 MOMENTA = {"0.1 (PyTorch)": 0.1, "cumulative (momentum=None)": None}
 
 
@@ -152,7 +152,8 @@ class Rescue(View):
 
     def update(self, art, result: study.Rescue, state):
         without, with_bn = result.accuracy["without"][-1], result.accuracy["with"][-1]
-        title = (f"six {state['rescue_activation']} layers, init std {state['rescue_std']:g}, SGD at "
+        name = {"relu": "ReLU"}.get(state["rescue_activation"], state["rescue_activation"])
+        title = (f"six {name} layers, init std {state['rescue_std']:g}, SGD at "
                  f"{state['rescue_lr']:g}, batch norm {state['position']} the non-linearity:\n"
                  f"training accuracy {without:.0%} without batch norm, {with_bn:.0%} with")  # fmt: skip
         viz.update_rescue(art, result, title)
