@@ -26,8 +26,10 @@ from tests.e2e.test_browser import CANVAS_HASH, run_all  # noqa: E402
 
 # notebook -> the label of its panel's main slider, and the key that moves it to new values within its range
 MAIN_SLIDER = {
+    "01_activations.ipynb": ("x from -x_max to x_max", "ArrowRight"),
     "02_preprocessing.ipynb": ("correlation", "ArrowLeft"),
     "03_initialization.ipynb": ("std / a / gain", "ArrowLeft"),
+    "04_batchnorm.ipynb": ("gamma", "ArrowRight"),
     "05_dropout.ipynb": ("keep p (drop 1 - p)", "ArrowRight"),
     "06_training.ipynb": ("noise", "ArrowRight"),  # at step 0 the learning rate changes no pixel
     "07_optimizers.ipynb": ("gradient noise", "ArrowRight"),

@@ -21,6 +21,7 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,7 @@ from nnlab.core.model import NetworkSpec
 from nnlab.core.optim import OPTIMIZERS
 from nnlab.core.schedules import SCHEDULES
 from nnlab.core.train import TrainConfig
-from nnlab.data.images import load_digits_set
+from nnlab.data.images import load_cifar10, load_digits_set
 from nnlab.data.toy2d import DATASETS, make_dataset, split
 from nnlab.panels.base import Control, Panel, Param, View
 from nnlab.viz import training as viz
@@ -51,11 +52,13 @@ MAX_WIDTH, MAX_LAYERS = 256, 8
 GRID = 100  # the decision regions are a GRID x GRID image (50 x 50 for large networks)
 DRAWN = "drawn points only"
 DIGITS = "digits (8 x 8, 10 classes)"  # scikit-learn's bundled set: the lecture's checks at C = 10
-GALLERY = 24  # validation images shown with the network's guess (the digits set has no regions to draw)
+CIFAR = "CIFAR-10 (a local folder)"  # the official python version, where one exists; nothing is downloaded
+IMAGES = (DIGITS, CIFAR)
+GALLERY = 24  # validation images shown with the network's guess (image sets have no regions to draw)
 LIVE = {"lr": "lr", "reg": "reg", "keep_prob": "keep_prob", "schedule": "schedule"}  # state key -> the run's key
 # What starts a new run when it changes (everything the run is made of, but the live keys).
 RUN_KEYS = ("dataset", "points", "noise", "val_fraction", "data_seed", "drawn", "hidden", "activation", "init",
-            "init_std", "bias", "batchnorm", "regularizer", "loss", "optimizer", "batch",
+            "init_std", "bias", "batchnorm", "regularizer", "loss", "optimizer", "batch", "cifar10_path",
             "clip", "seed")  # fmt: skip
 
 
@@ -70,6 +73,13 @@ def _in_kernel() -> bool:
 
 
 TARGET_ERROR = 0.25  # AlexNet's figure 1: epochs to 25% training error, ReLU against tanh
+
+
+@lru_cache(maxsize=1)
+def _cifar10(folder: str) -> tuple[np.ndarray, np.ndarray]:
+    """The CIFAR-10 training images (N, 32, 32, 3) uint8 and labels, read once per folder."""
+    X_train, y_train, _, _ = load_cifar10(folder)
+    return X_train, y_train
 
 
 def grid_size(weights: int) -> int:
@@ -141,10 +151,10 @@ class _TrainingView(View):
 
 class RegionsView(_TrainingView):
     def layout(self, state):
-        return [state["slides"], state["dataset"] == DIGITS]
+        return [state["slides"], state["dataset"] in IMAGES]
 
     def draw(self, figure, result, state):
-        if state["dataset"] == DIGITS:  # 64 pixels: no plane to colour; the guesses on validation images instead
+        if state["dataset"] in IMAGES:  # 64 or 3,072 pixels: no plane to colour; guesses on validation images
             regions = viz.draw_gallery(figure, (0.03, 0.08, 0.5, 0.78))
         else:
             regions = viz.draw_regions(figure.add_axes((0.03, 0.08, 0.5, 0.84)))
@@ -221,6 +231,7 @@ class TrainingPanel(Panel, name="training"):
         "dataset": "spiral",
         "points": 300,
         "noise": 0.2,
+        "cifar10_path": "",
         "val_fraction": 0.3,
         "data_seed": 0,
         "drawn": [],
@@ -251,7 +262,8 @@ class TrainingPanel(Panel, name="training"):
     preset_keeps = frozenset({"view"})
     controls = (
         Control("view", "view", "toggle", options=tuple(VIEWS)),
-        Control("dataset", "data", "choice", options=(*DATASETS, DIGITS, DRAWN), group="data"),
+        Control("dataset", "data", "choice", options=(*DATASETS, DIGITS, CIFAR, DRAWN), group="data"),
+        Control("cifar10_path", "CIFAR-10 folder", "text", group="data"),
         Control("points", "points", "int", 20, 2000, step=10, continuous=False, group="data"),
         Control("noise", "noise", "float", 0.0, 1.0, step=0.05, continuous=False, group="data"),
         Control("val_fraction", "validation fraction", "float", 0.0, 0.8, step=0.05, continuous=False, group="data"),
@@ -352,6 +364,12 @@ class TrainingPanel(Panel, name="training"):
     def check(self, state):
         parse_hidden(state["hidden"])
 
+    def shows_control(self, control, state):
+        """The CIFAR-10 folder only with the CIFAR-10 set chosen."""
+        if control.name == "cifar10_path":
+            return state["dataset"] == CIFAR
+        return super().shows_control(control, state)
+
     def compute_key(self, state):
         """One computation for every view (a view change never retrains)."""
         return json.dumps({k: state[k] for k in (*RUN_KEYS, *LIVE, "iteration", "changes")}, sort_keys=True)
@@ -363,6 +381,12 @@ class TrainingPanel(Panel, name="training"):
             X, y = load_digits_set()
             keep = np.random.default_rng(state["data_seed"]).permutation(len(X))[: state["points"]]
             X, y = X[keep], y[keep]
+        elif state["dataset"] == CIFAR:
+            if not state["cifar10_path"].strip():
+                raise ValueError("set cifar10_path to your 'cifar-10-batches-py' folder to use CIFAR-10")
+            images, labels = _cifar10(state["cifar10_path"].strip())
+            keep = np.random.default_rng(state["data_seed"]).permutation(len(images))[: state["points"]]
+            X, y = images[keep].reshape(len(keep), -1).astype(np.float64) / 255.0, labels[keep]
         elif state["dataset"] == DRAWN:
             X, y = drawn[:, :2], drawn[:, 2].astype(int)
         else:
@@ -434,10 +458,10 @@ class TrainingPanel(Panel, name="training"):
             X, y = (data[2], data[3]) if len(data[2]) else (data[0], data[1])
             with np.errstate(all="ignore"):
                 scores = run.network.forward(X[:GALLERY], train=False)
-            side = int(round(np.sqrt(X.shape[1])))
-            gallery = (X[:GALLERY].reshape(-1, side, side), y[:GALLERY], np.nan_to_num(scores).argmax(axis=1))
+            shape = (32, 32, 3) if X.shape[1] == 3072 else (int(round(np.sqrt(X.shape[1]))),) * 2
+            gallery = (X[:GALLERY].reshape(-1, *shape), y[:GALLERY], np.nan_to_num(scores).argmax(axis=1))
             if len(drawn):
-                notes = ["drawn points belong to the 2-D sets; the digits set ignores them", *notes]
+                notes = ["drawn points belong to the 2-D sets; image sets ignore them", *notes]
             return Frame(frozen, np.zeros((1, 1, classes)), (0.0, 1.0, 0.0, 1.0), data, drawn[:0], notes, classes,
                          layers, gallery)  # fmt: skip
         X = np.r_[data[0], data[2]]
@@ -455,8 +479,8 @@ class TrainingPanel(Panel, name="training"):
         """Seconds to reach ``state``: the steps still to take and one frame (the evaluations and the grid), from
         the network's size (numpy here: about 1 ms a step of overhead, 2 GFLOP/s for these small products)."""
         try:
-            digits = state["dataset"] == DIGITS
-            widths = [64 if digits else 2, *parse_hidden(state["hidden"]), 10 if digits else 3]
+            inputs = {DIGITS: 64, CIFAR: 3072}.get(state["dataset"], 2)
+            widths = [inputs, *parse_hidden(state["hidden"]), 10 if inputs > 2 else 3]
         except ValueError:
             return 0.0  # the check will say why
         weights = sum(a * b for a, b in zip(widths[:-1], widths[1:]))

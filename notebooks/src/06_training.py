@@ -34,7 +34,9 @@ panel
 #   starts at 2.302, the lecture's ln 10 = 2.303. **initial loss with L2 on: higher (digits)**
 #   starts at 3.49. Play the first: after 1,000 steps about 95% of the validation digits are
 #   right; the *regions* view shows some of them with the network's guesses (red when wrong,
-#   the truth in brackets).
+#   the truth in brackets). If you have CIFAR-10 (its python version), choose *data*
+#   `CIFAR-10 (a local folder)` and type the folder into *CIFAR-10 folder*: nothing is
+#   downloaded.
 # - **overfit 20 points (sanity check)**: a network must be able to learn a tiny set
 #   perfectly, with regularization off: 100% and a loss near 0.
 # - **learning rate 1e-6: barely moves**, **learning rate 1e6: explodes**,

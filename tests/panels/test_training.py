@@ -252,3 +252,29 @@ def test_digits_initial_loss_is_ln_10_and_higher_with_l2_and_the_network_learns_
     assert images.shape == (24, 8, 8) and np.mean(guess == truth) > 0.8
     shown = [t.get_text() for t in learnt.artists[0].labels]
     assert shown[0] == (str(guess[0]) if guess[0] == truth[0] else f"{guess[0]} ({truth[0]})")
+
+
+def test_cifar10_from_a_local_folder(tmp_path):
+    """CIFAR-10 where the user has it (nothing is downloaded): a fake 'cifar-10-batches-py' folder here."""
+    import pickle
+
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (60, 3, 32, 32), dtype=np.uint8)
+    for name in ("data_batch_1", "test_batch"):
+        with open(tmp_path / name, "wb") as f:
+            pickle.dump({b"data": images.reshape(60, 3072), b"labels": [k % 10 for k in range(60)]}, f)
+    panel = TrainingPanel(dataset="CIFAR-10 (a local folder)")
+    assert "set cifar10_path" in panel.error  # no folder yet: the message says what to do
+    panel = TrainingPanel(dataset="CIFAR-10 (a local folder)", cifar10_path=str(tmp_path), points=60, batch=16,
+                          init="normal", init_std=0.001)  # fmt: skip
+    assert panel.error is None
+    assert panel._run.network.layers[0].params["W"].shape[0] == 3072
+    assert "ln C = 2.303 for C = 10: as expected" in panel.status
+    shown, truth, _ = panel.result.gallery
+    assert shown.shape == (18, 32, 32, 3)  # the validation images (30% of 60), in colour
+    originals = images.transpose(0, 2, 3, 1)  # (N, 32, 32, 3), as the loader gives them
+    for image, label in zip(shown, truth):  # each one of the folder's images, with its label
+        match = np.flatnonzero(np.all(np.round(image * 255) == originals, axis=(1, 2, 3)))
+        assert match.size == 1 and match[0] % 10 == label
+    panel.set(cifar10_path=str(tmp_path / "missing"))
+    assert "missing" in panel.error and panel.state["cifar10_path"] == str(tmp_path)
