@@ -131,7 +131,7 @@ class Backward:
     forward: dict[str, np.ndarray]
     gradients: dict[str, np.ndarray]
     core: dict[str, np.ndarray]  # dL/dx, dL/dgamma, dL/dbeta from BatchNorm.backward
-    numerical: dict[str, np.ndarray]  # the same by central differences of L = sum(dL/dy * y)
+    numerical: dict[str, np.ndarray]  # every gradient by central differences of L = sum(dL/dy * y)
 
 
 def backward_steps(gamma: float = 1.0, beta: float = 0.0, seed: int = 0, h: float = 1e-6) -> Backward:
@@ -166,6 +166,17 @@ def backward_steps(gamma: float = 1.0, beta: float = 0.0, seed: int = 0, h: floa
                           for e in np.eye(n)])  # fmt: skip
     numeric_gamma = (loss(x, gamma + h, beta) - loss(x, gamma - h, beta)) / (2 * h)
     numeric_beta = (loss(x, gamma, beta + h) - loss(x, gamma, beta - h)) / (2 * h)
+    # Each inner node by itself: L written as a function of that node, everything upstream of it held fixed.
+    inner = {
+        "x_hat": lambda v: np.sum(dy * (gamma * v + beta)),
+        "1/sqrt(var+eps)": lambda v: np.sum(dy * (gamma * xc * v + beta)),
+        "var": lambda v: np.sum(dy * (gamma * xc / np.sqrt(v + EPS) + beta)),
+        "x - mu": lambda v: np.sum(dy * (gamma * v / np.sqrt(np.mean(v**2) + EPS) + beta)),
+        "mu": lambda v: np.sum(dy * (gamma * (x - v) / np.sqrt(np.mean((x - v) ** 2) + EPS) + beta)),
+    }
+    values = {"x_hat": x_hat, "1/sqrt(var+eps)": np.array([inv]), "var": np.array([var]), "x - mu": xc,
+              "mu": np.array([mu])}  # fmt: skip
+    numeric_inner = {name: _central(f, values[name], h) for name, f in inner.items()}
     return Backward(
         {"x": x, "mu": np.array([mu]), "x - mu": xc, "var": np.array([var]), "1/sqrt(var+eps)": np.array([inv]),
          "x_hat": x_hat, "y": y},
@@ -173,8 +184,18 @@ def backward_steps(gamma: float = 1.0, beta: float = 0.0, seed: int = 0, h: floa
          "1/sqrt(var+eps)": np.array([d_inv]), "var": np.array([d_var]), "x - mu": d_xc, "mu": np.array([d_mu]),
          "x": d_x},
         {"x": dx_core[:, 0], "gamma": grads["gamma"], "beta": grads["beta"]},
-        {"x": numeric_x, "gamma": np.array([numeric_gamma]), "beta": np.array([numeric_beta])},
+        {"x": numeric_x, "gamma": np.array([numeric_gamma]), "beta": np.array([numeric_beta]), **numeric_inner},
     )  # fmt: skip
+
+
+def _central(f: Any, at: np.ndarray, h: float) -> np.ndarray:
+    """Central differences of the scalar f at each entry of ``at``."""
+    out = np.empty(at.size)
+    for i in range(at.size):
+        step = np.zeros(at.size)
+        step[i] = h
+        out[i] = (f(at + step) - f(at - step)) / (2 * h)
+    return out if at.size > 1 else out[:1]
 
 
 RESCUE_SIZES = [2, 32, 32, 32, 32, 32, 32, 3]  # six hidden layers, on the CS231n spiral
