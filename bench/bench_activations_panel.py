@@ -6,10 +6,8 @@ python bench/bench_activations_panel.py
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
+from panel_timing import report
 
 from nnlab.panels.activations import ActivationsPanel
 
@@ -26,26 +24,8 @@ RELEASED = {  # sliders that update on release: each change is a new training ru
 }
 
 
-def measure(panel: ActivationsPanel, view: str, changes: list[dict]) -> list[float]:
-    panel.set(view=view)
-    panel.figure.canvas.draw()
-    times = []
-    for change in changes:
-        t0 = time.perf_counter()
-        panel.set(**change)
-        panel.figure.canvas.draw()
-        times.append(time.perf_counter() - t0)
-        assert panel.error is None, panel.error
-    return times
-
-
 def main() -> None:
-    panel = ActivationsPanel()
-    for title, table in (("dragged (target <= 100 ms median)", DRAGGED), ("on release (a new run)", RELEASED)):
-        print(title)
-        for view, changes in table.items():
-            times = measure(panel, view, changes)
-            print(f"  {view:<10} median {statistics.median(times) * 1e3:6.0f} ms (max {max(times) * 1e3:.0f} ms)")
+    report(ActivationsPanel(), [("dragged (target <= 100 ms median)", DRAGGED), ("on release", RELEASED)])
 
 
 if __name__ == "__main__":

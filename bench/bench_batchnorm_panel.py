@@ -6,10 +6,8 @@ python bench/bench_batchnorm_panel.py
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
+from panel_timing import report
 
 from nnlab.panels.batchnorm import BatchNormPanel
 
@@ -24,20 +22,7 @@ RELEASED = {"rescue": [{"rescue_lr": r} for r in (0.05, 0.1, 0.3)]}
 
 
 def main() -> None:
-    panel = BatchNormPanel()
-    for title, table in (("dragged (target <= 100 ms median)", DRAGGED), ("on release (two training runs)", RELEASED)):
-        print(title)
-        for view, changes in table.items():
-            panel.set(view=view)
-            panel.figure.canvas.draw()
-            times = []
-            for change in changes:
-                t0 = time.perf_counter()
-                panel.set(**change)
-                panel.figure.canvas.draw()
-                times.append(time.perf_counter() - t0)
-                assert panel.error is None, panel.error
-            print(f"  {view:<15} median {statistics.median(times) * 1e3:6.0f} ms (max {max(times) * 1e3:.0f} ms)")
+    report(BatchNormPanel(), [("dragged (target <= 100 ms median)", DRAGGED), ("on release", RELEASED)])
 
 
 if __name__ == "__main__":

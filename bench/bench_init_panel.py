@@ -18,6 +18,7 @@ import sys
 import time
 
 import numpy as np
+from panel_timing import timed_changes
 
 from nnlab.panels.initialization import InitializationPanel
 
@@ -30,17 +31,6 @@ def lecture_loop(std: float = 0.01) -> float:
         W = std * np.random.randn(d_in, d_out)  # noqa: NPY002
         x = np.tanh(x.dot(W))
     return time.perf_counter() - t0
-
-
-def timed_changes(panel: InitializationPanel, changes: list[dict]) -> list[float]:
-    times = []
-    for change in changes:
-        t0 = time.perf_counter()
-        panel.set(**change)
-        panel.figure.canvas.draw()
-        times.append(time.perf_counter() - t0)
-        assert panel.error is None, panel.error
-    return times
 
 
 def main() -> None:

@@ -5,10 +5,8 @@ python bench/bench_preprocessing_panel.py
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
+from panel_timing import summary, time_views
 
 from nnlab.panels.preprocessing import PreprocessingPanel
 
@@ -21,18 +19,8 @@ CHANGES = {
 
 
 def main() -> None:
-    panel = PreprocessingPanel()
-    for view, changes in CHANGES.items():
-        panel.set(view=view)
-        panel.figure.canvas.draw()
-        times = []
-        for change in changes:
-            t0 = time.perf_counter()
-            panel.set(**change)
-            panel.figure.canvas.draw()
-            times.append(time.perf_counter() - t0)
-            assert panel.error is None, panel.error
-        print(f"{view}: median {statistics.median(times) * 1e3:.0f} ms (max {max(times) * 1e3:.0f} ms)")
+    for view, times in time_views(PreprocessingPanel(), CHANGES).items():
+        print(f"{view}: {summary(times)}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nnlab.panels.preprocessing import PreprocessingPanel
-from tests.panels.helpers import assert_each_change_alters_the_picture, assert_state_round_trips
+from tests.panels.helpers import assert_each_change_alters_the_picture, assert_state_round_trips, write_fake_cifar10
 
 
 @pytest.fixture(scope="module")
@@ -90,13 +90,7 @@ def test_the_image_patches_are_cut_once(panel):
 
 
 def test_image_view_on_cifar10_when_the_user_has_it(tmp_path):
-    import pickle
-
-    rng = np.random.default_rng(0)
-    images = rng.integers(0, 256, (40, 3, 32, 32), dtype=np.uint8)
-    for name in ("data_batch_1", "test_batch"):
-        with open(tmp_path / name, "wb") as f:
-            pickle.dump({b"data": images.reshape(40, 3072), b"labels": [k % 10 for k in range(40)]}, f)
+    write_fake_cifar10(tmp_path, 40)
     panel = PreprocessingPanel(view="images", dataset="CIFAR-10", cifar10_path=str(tmp_path), k=10)
     assert panel.error is None
     assert panel.result["eigenvectors"].shape == (16, 8, 8)

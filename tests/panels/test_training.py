@@ -15,6 +15,7 @@ from nnlab.core.live import EVAL_EVERY
 from nnlab.core.model import Network
 from nnlab.core.train import Trainer
 from nnlab.panels.training import TrainingPanel, parse_hidden
+from tests.panels.helpers import write_fake_cifar10
 
 
 def trained(preset: str, iteration: int, **changes) -> TrainingPanel:
@@ -256,13 +257,7 @@ def test_digits_initial_loss_is_ln_10_and_higher_with_l2_and_the_network_learns_
 
 def test_cifar10_from_a_local_folder(tmp_path):
     """CIFAR-10 where the user has it (nothing is downloaded): a fake 'cifar-10-batches-py' folder here."""
-    import pickle
-
-    rng = np.random.default_rng(0)
-    images = rng.integers(0, 256, (60, 3, 32, 32), dtype=np.uint8)
-    for name in ("data_batch_1", "test_batch"):
-        with open(tmp_path / name, "wb") as f:
-            pickle.dump({b"data": images.reshape(60, 3072), b"labels": [k % 10 for k in range(60)]}, f)
+    images = write_fake_cifar10(tmp_path, 60)
     panel = TrainingPanel(dataset="CIFAR-10 (a local folder)")
     assert "set cifar10_path" in panel.error  # no folder yet: the message says what to do
     panel = TrainingPanel(dataset="CIFAR-10 (a local folder)", cifar10_path=str(tmp_path), points=60, batch=16,
