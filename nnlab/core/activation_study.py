@@ -221,9 +221,7 @@ def depth_stats(
     study = run_study(depth=depth, width=width, batch=batch, activation=activation, init=init,
                       init_params=init_params, activation_params=activation_params, gradients=False,
                       seed=seed)  # fmt: skip
-    means = np.array([layer.activation.mean() for layer in study.layers])
-    stds = np.array([layer.activation.std() for layer in study.layers])
-    return DepthStats(means, stds)
+    return DepthStats(np.array([layer.mean for layer in study.layers]), study.stds)
 
 
 RACE_INITS = {"recommended": "He for ReLU, Xavier for tanh and sigmoid", "he_normal": "He for all",

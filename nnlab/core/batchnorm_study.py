@@ -32,6 +32,7 @@ def unit_batch(batch: int, seed: int = 0, index: int = 0) -> np.ndarray:
 
 def check_batch(batch: int) -> int:
     """A training-mode batch needs two examples: the variance of one is 0 and x_hat = 0 / sqrt(eps)."""
+    batch = check_int("batch", batch, low=1)
     if batch < 2:
         raise ValueError(f"batch={batch} is not valid: batch norm in training mode needs at least 2 examples per "
                          "batch (the variance of one example is 0, every output would be beta)")  # fmt: skip
@@ -195,7 +196,7 @@ def _central(f: Any, at: np.ndarray, h: float) -> np.ndarray:
         step = np.zeros(at.size)
         step[i] = h
         out[i] = (f(at + step) - f(at - step)) / (2 * h)
-    return out if at.size > 1 else out[:1]
+    return out
 
 
 RESCUE_SIZES = [2, 32, 32, 32, 32, 32, 32, 3]  # six hidden layers, on the CS231n spiral

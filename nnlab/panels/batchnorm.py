@@ -116,7 +116,8 @@ class Modes(View):
         if MOMENTA[state["momentum"]] is None:
             return ("the cumulative average of the batches' (unbiased) variances is the CMU rule: "
                     f"{result.var[-1]:.6f} = {result.cmu_var:.6f}")  # fmt: skip
-        return "PyTorch's momentum 0.1 weights recent batches most; the dashed lines are the population's 3 and 4"
+        return (f"PyTorch's momentum 0.1 weights recent batches most; the dashed lines are the population's "
+                f"{study.UNIT_MEAN:g} and {study.UNIT_STD**2:g}")  # fmt: skip
 
 
 class Backward(View):

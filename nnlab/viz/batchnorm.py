@@ -65,6 +65,8 @@ class Jumps:
     noise: Any
     here: Any
     theory: Any
+    mean: float  # the population's, drawn dashed
+    var: float
 
 
 def draw_jumps(figure: Figure, mean: float, var: float) -> Jumps:
@@ -89,7 +91,7 @@ def draw_jumps(figure: Figure, mean: float, var: float) -> Jumps:
     noise_ax.set_title("spread of the batch mean\n(dashed: sigma / sqrt(B))", fontsize="medium")
     for ax in (mean_ax, var_ax, noise_ax):
         _plain(ax)
-    return Jumps(mean_ax, var_ax, noise_ax, means, variances, noise, here, theory)
+    return Jumps(mean_ax, var_ax, noise_ax, means, variances, noise, here, theory, mean, var)
 
 
 def update_jumps(art: Jumps, means: np.ndarray, variances: np.ndarray, sizes: np.ndarray, spread: np.ndarray,
@@ -98,15 +100,14 @@ def update_jumps(art: Jumps, means: np.ndarray, variances: np.ndarray, sizes: np
     art.means.set_data(k, means)
     art.variances.set_data(k, variances)
     art.mean_ax.set_xlim(0, means.size + 1)
-    for ax, v, ref in ((art.mean_ax, means, art.mean_ax.lines[1].get_ydata()[0]),
-                       (art.var_ax, variances, art.var_ax.lines[1].get_ydata()[0])):  # fmt: skip
+    for ax, v, ref in ((art.mean_ax, means, art.mean), (art.var_ax, variances, art.var)):
         lo, hi = min(float(v.min()), ref), max(float(v.max()), ref)
         pad = 0.08 * (hi - lo) if hi > lo else 1.0
         ax.set_ylim(lo - pad, hi + pad)
     art.mean_ax.set_title(titles[0], fontsize="medium")
     art.var_ax.set_title(titles[1], fontsize="medium")
     art.noise.set_data(sizes, spread)
-    art.theory.set_data(sizes, np.sqrt(art.var_ax.lines[1].get_ydata()[0] / sizes))
+    art.theory.set_data(sizes, np.sqrt(art.var / sizes))
     index = int(np.argmin(np.abs(sizes - batch)))
     art.here.set_data([sizes[index]], [spread[index]])
     art.noise_ax.set_xlim(sizes[0] * 0.8, sizes[-1] * 1.25)
@@ -167,6 +168,7 @@ class Modes:
     cmu: tuple[Any, Any]
     points: Any
     diagonal: Any
+    population: tuple[float, float]  # mean and variance, drawn dashed
 
 
 def draw_modes(figure: Figure, mean: float, var: float) -> Modes:
@@ -188,7 +190,7 @@ def draw_modes(figure: Figure, mean: float, var: float) -> Modes:
     gap_ax.set_ylabel("evaluation mode (running statistics)")
     for ax in (mean_ax, var_ax, gap_ax):
         _plain(ax)
-    return Modes(mean_ax, var_ax, gap_ax, run_mean, run_var, cmu, points, diagonal)
+    return Modes(mean_ax, var_ax, gap_ax, run_mean, run_var, cmu, points, diagonal, (mean, var))
 
 
 def update_modes(art: Modes, running_mean: np.ndarray, running_var: np.ndarray, cmu: tuple[float, float],
@@ -199,7 +201,8 @@ def update_modes(art: Modes, running_mean: np.ndarray, running_var: np.ndarray, 
     art.cmu[0].set_ydata([cmu[0], cmu[0]])
     art.cmu[1].set_ydata([cmu[1], cmu[1]])
     art.mean_ax.set_xlim(0, running_mean.size + 1)
-    for ax, v in ((art.mean_ax, np.r_[running_mean, cmu[0], 3.0]), (art.var_ax, np.r_[running_var, cmu[1], 4.0])):
+    mean, var = art.population
+    for ax, v in ((art.mean_ax, np.r_[running_mean, cmu[0], mean]), (art.var_ax, np.r_[running_var, cmu[1], var])):
         lo, hi = float(v.min()), float(v.max())
         pad = 0.08 * (hi - lo) if hi > lo else 1.0
         ax.set_ylim(lo - pad, hi + pad)

@@ -75,3 +75,14 @@ def test_batch_norm_rescues_a_deep_tanh_network_and_tolerates_a_higher_rate():
     assert fast.accuracy["without"][-1] < 0.4 and fast.accuracy["with"][-1] > 0.9
     after = study.rescue("tanh", init_std=0.01, lr=0.1, position="after", steps=600)
     assert after.accuracy["with"][-1] > 0.9
+
+
+def test_bad_arguments_name_themselves():
+    with pytest.raises(ValueError, match="position"):
+        study.rescue(position="inside")
+    with pytest.raises(ValueError, match="batches"):
+        study.batch_statistics(4, 0)
+    with pytest.raises(ValueError, match="moved"):
+        study.coupled(np.ones(5), float("nan"))
+    with pytest.raises((ValueError, TypeError), match="batch"):
+        study.running_statistics("eight", 10)
