@@ -31,8 +31,9 @@ MAIN_SLIDER = {
     "03_initialization.ipynb": ("std / a / gain", "ArrowLeft"),
     "04_batchnorm.ipynb": ("gamma", "ArrowRight"),
     "05_dropout.ipynb": ("keep p (drop 1 - p)", "ArrowRight"),
-    "06_training.ipynb": ("noise", "ArrowRight"),  # at step 0 the learning rate changes no pixel
-    "07_optimizers.ipynb": ("gradient noise", "ArrowRight"),
+    "06_losses.ipynb": ("car score", "ArrowRight"),
+    "07_training.ipynb": ("noise", "ArrowRight"),  # at step 0 the learning rate changes no pixel
+    "08_optimizers.ipynb": ("gradient noise", "ArrowRight"),
 }
 
 

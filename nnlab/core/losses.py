@@ -56,7 +56,7 @@ def softmax_cross_entropy(scores: Any, y: Any) -> LossResult:
     y = check_labels("y", y, n, c)
     logp = log_softmax(scores)
     rows = np.arange(n)
-    loss = -logp[rows, y].mean()
+    loss = 0.0 - logp[rows, y].mean()  # 0.0 - x: a perfect score gives 0.0, never -0.0
     dscores = np.exp(logp)
     dscores[rows, y] -= 1.0
     return float(loss), dscores / n

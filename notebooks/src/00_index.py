@@ -17,9 +17,11 @@
 #    training against evaluation mode, the backward pass step by step, a deep network rescued.
 # 5. [Dropout](05_dropout.ipynb): a different thinned network on every pass, why the outputs
 #    are scaled, and dropout as a cheap ensemble.
-# 6. [Training](06_training.ipynb): a network learning live, with the lectures' babysitting
+# 6. [Loss functions](06_losses.ipynb): the multiclass SVM against softmax on scores you move,
+#    CMU's L2 and KL error surfaces, L2 against L1 with an outlier, attribute losses.
+# 7. [Training](07_training.ipynb): a network learning live, with the lectures' babysitting
 #    checks, the loss-curve gallery, dead units and overfitting.
-# 7. [Optimizers](07_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
+# 8. [Optimizers](08_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
 #    and Adam racing on Beale's function, a long valley and a saddle point.
 #
 # Pictures for slides: every panel has `panel.save("figure.png")` (or `.svg`, `.pdf`) and
@@ -30,4 +32,4 @@
 # %%
 import nnlab
 
-print('nnlab', nnlab.__version__)
+print("nnlab", nnlab.__version__)

@@ -57,8 +57,16 @@ panel
 from nnlab.core.initstudy import run_study
 from nnlab.panels.initialization import UNITS  # the weight draws the panel already made
 
-study = run_study(depth=6, width=4096, batch=16, activation="tanh", init="normal", init_params={"std": 0.01},
-                  gradients=False, cache=UNITS)
+study = run_study(
+    depth=6,
+    width=4096,
+    batch=16,
+    activation="tanh",
+    init="normal",
+    init_params={"std": 0.01},
+    gradients=False,
+    cache=UNITS,
+)
 print("per-layer std:", study.stds.round(2))
 
 # %% [markdown]
@@ -83,6 +91,8 @@ import numpy as np
 for label, init, params in (("std 0.05", "normal", {"std": 0.05}), ("Xavier", "xavier_normal", {}),
                             ("std 0.01", "normal", {"std": 0.01})):  # fmt: skip
     study = run_study(depth=6, width=4096, batch=16, activation="tanh", init=init, init_params=params, cache=UNITS)
-    print(f"{label:8}  mean tanh' per layer:", np.round([np.mean(1 - layer.activation**2) for layer in study.layers], 2))
+    print(
+        f"{label:8}  mean tanh' per layer:", np.round([np.mean(1 - layer.activation**2) for layer in study.layers], 2)
+    )
     print(f"{'':8}  std of dL/dW:", np.array([layer.grad_W.std() for layer in study.layers]).round(5))
     print(f"{'':8}  std of dL/da:", np.array([layer.grad_activation.std() for layer in study.layers]).round(6))

@@ -45,8 +45,9 @@ NOTEBOOK_OF = {
     "initialization": "03_initialization.ipynb",
     "batchnorm": "04_batchnorm.ipynb",
     "dropout": "05_dropout.ipynb",
-    "training": "06_training.ipynb",
-    "trajectories": "07_optimizers.ipynb",
+    "losses": "06_losses.ipynb",
+    "training": "07_training.ipynb",
+    "trajectories": "08_optimizers.ipynb",
 }
 
 
