@@ -33,7 +33,7 @@ MAIN_SLIDER = {
     "05_dropout.ipynb": ("keep p (drop 1 - p)", "ArrowRight"),
     "06_losses.ipynb": ("car score", "ArrowRight"),
     "07_training.ipynb": ("noise", "ArrowRight"),  # at step 0 the learning rate changes no pixel
-    "08_optimizers.ipynb": ("gradient noise", "ArrowRight"),
+    "09_optimizers.ipynb": ("gradient noise", "ArrowRight"),
 }
 
 

@@ -152,6 +152,38 @@ def _run(objective: Objective, params: Params, round_: int) -> Trial:
     return Trial(dict(params), float(score), outcome.status, round_)
 
 
+BACKENDS = ("sequential", "processes", "threads", "configured")
+_JOBLIB_BACKEND = {"processes": "loky", "threads": "threading"}
+
+
+def evaluate(
+    objective: Objective, trials: Sequence[Params], round_: int = 0, n_jobs: int = 1, backend: str = "processes"
+) -> list[Trial]:
+    """Run ``objective`` on every parameter set. ``n_jobs > 1`` runs them in parallel through joblib: ``backend``
+    'processes' (joblib's loky worker processes), 'threads', 'sequential' (one after another, as n_jobs=1), or
+    'configured': whatever ``joblib.parallel_config`` around the call names. That is how a course with a cluster
+    runs the same search on Dask or Ray without code changes::
+
+        from distributed import Client; client = Client("scheduler:8786")
+        with joblib.parallel_config(backend="dask"):
+            random_search(objective, space, 200, n_jobs=-1, backend="configured")
+
+    The trials come back in the order given, with the same scores as a sequential run (each run is seeded by
+    its parameters)."""
+    n_jobs = check_int("n_jobs", n_jobs, low=-1)
+    if n_jobs == 0:
+        raise ValueError("n_jobs=0 is not valid: use 1 (sequential), k > 1 workers, or -1 (every core)")
+    backend = check_choice("backend", backend, BACKENDS)
+    if n_jobs == 1 or backend == "sequential" or len(trials) < 2:
+        return [_run(objective, params, round_) for params in trials]
+    try:
+        import joblib
+    except ImportError:
+        raise ValueError("n_jobs > 1 needs joblib: pip install joblib (it comes with nnlab)") from None
+    parallel = joblib.Parallel(n_jobs=n_jobs, backend=_JOBLIB_BACKEND.get(backend))
+    return list(parallel(joblib.delayed(_run)(objective, params, round_) for params in trials))
+
+
 def grid_search(objective: Objective, grid: Mapping[str, Sequence[Any]]) -> SearchResults:
     """Every combination of the listed values."""
     if not grid:
@@ -171,15 +203,42 @@ def _sample(space: Mapping[str, Range | Sequence[Any]], rng: np.random.Generator
     }
 
 
-def random_search(
-    objective: Objective, space: Mapping[str, Range | Sequence[Any]], n_trials: int = 20, rng: Any = 0
-) -> SearchResults:
-    """``n_trials`` independent draws: each Range sampled (log-uniformly if ``log``), lists chosen uniformly."""
+def sample(space: Mapping[str, Range | Sequence[Any]], n_trials: int, rng: Any = 0) -> list[Params]:
+    """``n_trials`` independent draws from ``space`` (what :func:`random_search` evaluates)."""
     if not space:
         raise ValueError("space is empty; give at least one hyperparameter with its range")
     n_trials = check_int("n_trials", n_trials, low=1)
     gen = as_generator(rng)
-    return SearchResults([_run(objective, _sample(space, gen), 0) for _ in range(n_trials)], dict(space))
+    return [_sample(space, gen) for _ in range(n_trials)]
+
+
+def narrow(
+    space: Mapping[str, Range | Sequence[Any]], trials: Sequence[Trial], keep: float = 0.2
+) -> dict[str, Range | Sequence[Any]]:
+    """The next, finer space: every Range narrowed around the best ``keep`` fraction of ``trials``."""
+    keep = check_number("keep", keep, low=0.0, high=1.0, low_open=True)
+    ranked = sorted((t for t in trials if math.isfinite(t.score)), key=lambda t: t.score, reverse=True)
+    top = ranked[: max(1, int(round(keep * len(ranked))))]
+    if not top:
+        return dict(space)
+    return {
+        name: dom.around([t.params[name] for t in top]) if isinstance(dom, Range) else dom
+        for name, dom in space.items()
+    }
+
+
+def random_search(
+    objective: Objective,
+    space: Mapping[str, Range | Sequence[Any]],
+    n_trials: int = 20,
+    rng: Any = 0,
+    n_jobs: int = 1,
+    backend: str = "processes",
+) -> SearchResults:
+    """``n_trials`` independent draws: each Range sampled (log-uniformly if ``log``), lists chosen uniformly;
+    ``n_jobs`` and ``backend`` as in :func:`evaluate`."""
+    trials = evaluate(objective, sample(space, n_trials, rng), 0, n_jobs, backend)
+    return SearchResults(trials, dict(space))
 
 
 def coarse_to_fine(
@@ -189,21 +248,16 @@ def coarse_to_fine(
     n_trials: int = 20,
     keep: float = 0.2,
     rng: Any = 0,
+    n_jobs: int = 1,
+    backend: str = "processes",
 ) -> SearchResults:
     """Random search in ``rounds``: each round narrows every Range around the best ``keep`` fraction so far."""
     rounds = check_int("rounds", rounds, low=1)
     keep = check_number("keep", keep, low=0.0, high=1.0, low_open=True)
     gen = as_generator(rng)
-    original = dict(space)
     current = dict(space)
     trials: list[Trial] = []
     for r in range(rounds):
-        trials += [_run(objective, _sample(current, gen), r) for _ in range(check_int("n_trials", n_trials, low=1))]
-        ranked = sorted((t for t in trials if math.isfinite(t.score)), key=lambda t: t.score, reverse=True)
-        top = ranked[: max(1, int(round(keep * len(ranked))))]
-        if top:
-            current = {
-                name: dom.around([t.params[name] for t in top]) if isinstance(dom, Range) else dom
-                for name, dom in current.items()
-            }
-    return SearchResults(trials, original)
+        trials += evaluate(objective, sample(current, n_trials, gen), r, n_jobs, backend)
+        current = narrow(current, trials, keep)
+    return SearchResults(trials, dict(space))

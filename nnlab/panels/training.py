@@ -17,7 +17,6 @@ and accuracy), *inside* (each layer's activation histogram over training; satura
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ from nnlab.core.train import TrainConfig
 from nnlab.data.images import load_cifar10, load_digits_set
 from nnlab.data.toy2d import DATASETS, make_dataset, split
 from nnlab.panels.base import Control, Panel, Param, View
+from nnlab.panels.player import Player
 from nnlab.viz import training as viz
 
 MAX_ITERATIONS = 100_000
@@ -60,16 +60,6 @@ LIVE = {"lr": "lr", "reg": "reg", "keep_prob": "keep_prob", "schedule": "schedul
 RUN_KEYS = ("dataset", "points", "noise", "val_fraction", "data_seed", "drawn", "hidden", "activation", "init",
             "init_std", "bias", "batchnorm", "regularizer", "loss", "optimizer", "batch", "cifar10_path",
             "clip", "seed")  # fmt: skip
-
-
-def _in_kernel() -> bool:
-    """True inside a Jupyter kernel (whose event loop runs the widgets' callbacks)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 TARGET_ERROR = 0.25  # AlexNet's figure 1: epochs to 25% training error, ReLU against tanh
@@ -222,10 +212,11 @@ CASE_STUDY = {"dataset": "spiral", "points": 300, "noise": 0.2, "val_fraction": 
               "reg": 1e-3, "batch": 300, "batchnorm": False, "keep_prob": 1.0}  # fmt: skip
 
 
-class TrainingPanel(Panel, name="training"):
+class TrainingPanel(Player, Panel, name="training"):
     title = "Training"
     description = "A small network trained live on 2-D data: its regions, its curves, and what happens inside it."
     views = {name: None for name in VIEWS}  # replaced per panel in __init__ (each view asks its own panel)
+    progress_key = "iteration"  # what play advances
     defaults = {
         "view": "regions",
         "dataset": "spiral",
@@ -337,8 +328,6 @@ class TrainingPanel(Panel, name="training"):
         self._run: LiveRun | None = None
         self._run_key: str | None = None
         self._step_seconds = 1e-3
-        self._task: asyncio.Task | None = None
-        self.playing = False
         super().__init__(**state)
 
     # --- what follows from a change --------------------------------------------------------------
@@ -515,54 +504,8 @@ class TrainingPanel(Panel, name="training"):
         self.set(drawn=[])
         return ""
 
-    def pause(self) -> str:
-        self.playing = False
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-        return ""
-
-    def play(self, frames: int | None = None, interval: float = 0.05, background: bool | None = None) -> str:
-        """Train frame after frame. In a notebook's kernel (``background``, by default when one is running) this
-        returns at once and frames follow on the kernel's event loop, each after the previous one is drawn,
-        until *pause*; elsewhere it trains ``frames`` frames (default 1) and returns."""
-        if background is None:
-            background = _in_kernel()
-        loop = None
-        if background:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                loop = None
-        if loop is None:
-            for _ in range(frames or 1):
-                if not self._advance():
-                    break
-            return ""
-        self.pause()
-        self.playing = True
-        self._task = loop.create_task(self._play(frames, interval))
-        return ""
-
-    def _advance(self) -> bool:
-        """One frame; False when the run cannot go on (stopped, at the end, or an error)."""
-        before = self._state["iteration"]
-        self.guarded(self.step)
-        run = self._run
-        return self.error is None and self._state["iteration"] > before and not (run is not None and run.stopped)
-
-    async def _play(self, frames: int | None, interval: float) -> None:
-        done = 0
-        try:
-            while self.playing and (frames is None or done < frames):
-                started = time.perf_counter()
-                if not self._advance():
-                    break
-                done += 1
-                # The next frame is scheduled after this one is drawn: a slow frame delays it, no tick queues up.
-                await asyncio.sleep(max(0.0, interval - (time.perf_counter() - started)))
-        finally:
-            self.playing = False
+    def can_go_on(self) -> bool:
+        return not (self._run is not None and self._run.stopped)
 
     # --- draw your own ---------------------------------------------------------------------------
     def connect(self, canvas):

@@ -21,7 +21,9 @@
 #    CMU's L2 and KL error surfaces, L2 against L1 with an outlier, attribute losses.
 # 7. [Training](07_training.ipynb): a network learning live, with the lectures' babysitting
 #    checks, the loss-curve gallery, dead units and overfitting.
-# 8. [Optimizers](08_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
+# 8. [Hyperparameter search](08_search.ipynb): random against grid search, a real search of
+#    the learning rate and regularization, coarse to fine, and what a result tells you.
+# 9. [Optimizers](09_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
 #    and Adam racing on Beale's function, a long valley and a saddle point.
 #
 # Pictures for slides: every panel has `panel.save("figure.png")` (or `.svg`, `.pdf`) and

@@ -39,8 +39,9 @@ panel
 #   violation instead of staying at 1.
 # - **linear classifier: SVM against softmax**: three classes in the plane, scores = x W + b,
 #   trained by gradient descent with each loss (press **50 more steps**). The lines are where
-#   each class's score is 0, as in the CS231n linear-classification demo. **linear classifier:
-#   strong regularization**: reg 1 shrinks W; the regions stay, the scores get small.
+#   each class's score is 0, as in the CS231n linear-classification demo.
+#   **linear classifier: strong regularization**: reg 1 shrinks W; the regions stay, the
+#   scores get small.
 # - **CMU: L2 is flat far away, KL is steep**: a sigmoid perceptron y = sigmoid(w . x) on 100
 #   points. Far from the optimum the sigmoid saturates: the L2 error is a plateau (gradient 0.01
 #   at the start) and gradient descent barely moves in 100 steps, while the KL divergence

@@ -47,7 +47,8 @@ NOTEBOOK_OF = {
     "dropout": "05_dropout.ipynb",
     "losses": "06_losses.ipynb",
     "training": "07_training.ipynb",
-    "trajectories": "08_optimizers.ipynb",
+    "search": "08_search.ipynb",
+    "trajectories": "09_optimizers.ipynb",
 }
 
 
@@ -146,5 +147,45 @@ def test_the_training_panel_plays_pauses_steps_and_takes_a_drawn_point(lab, chro
         assert len(state["drawn"]) == 1 and state["drawn"][0][2] == 0 and state["iteration"] == 0
         assert console_errors(page) == []
         panel.screenshot(path=str(Path(lab.log).parent / "training_played.png"))
+    finally:
+        context.close()
+
+
+def test_a_search_starts_shows_trials_as_they_finish_and_stops(lab, chromium):
+    """*run search*: the picture changes trial after trial; *stop*: it stops between two trials, and the kernel's
+    state says how many are done; *run search* again goes on from there."""
+    from tests.e2e.test_browser import CANVAS_HASH
+
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.console_errors, page.failed_requests = [], []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    try:
+        panel = run_all(page, lab, NOTEBOOK_OF["search"]).first
+        hash_now = lambda: panel.evaluate(CANVAS_HASH)  # noqa: E731
+
+        def wait_for_changes(count: int) -> None:
+            for _ in range(count):
+                before = hash_now()
+                page.wait_for_function(f"([panel, before]) => ({CANVAS_HASH})(panel) !== before",
+                                       arg=[panel.element_handle(), before], timeout=30_000)  # fmt: skip
+
+        panel.get_by_role("button", name="run search", exact=True).click()
+        wait_for_changes(3)
+        panel.get_by_role("button", name="stop", exact=True).click()
+        page.wait_for_timeout(1500)
+        stopped = hash_now()
+        page.wait_for_timeout(1500)
+        assert hash_now() == stopped  # nothing runs behind the stop
+        state, *_ = read_back(page)
+        assert state["view"] == "search" and 2 <= state["done"] < state["trials"], state["done"]
+        panel.get_by_role("button", name="run search", exact=True).click()
+        wait_for_changes(2)
+        panel.get_by_role("button", name="stop", exact=True).click()
+        page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=60_000)
+        again, *_ = read_back(page)
+        assert again["done"] > state["done"]
+        assert console_errors(page) == []
+        panel.screenshot(path=str(Path(lab.log).parent / "search_stopped.png"))
     finally:
         context.close()
