@@ -22,7 +22,7 @@ from nnlab.viz import losses as viz
 # The lecture's three classes first (CS231n: cat 3.2, car 5.1, frog -1.7), then the rest of CIFAR-10's.
 CLASS_NAMES = ("cat", "car", "frog", "bird", "deer", "dog", "horse", "ship", "truck", "plane")
 SCORE_KEYS = tuple(f"score_{name}" for name in CLASS_NAMES)
-SURFACE_TITLES = ["L2 error: mean (y - t)^2", "KL divergence (cross-entropy)"]
+SURFACE_TITLES = ["L2: mean (y - t)^2", "KL (cross-entropy)"]
 RESIDUALS = np.linspace(-40.0, 40.0, 161)  # the regression view's gradient curves
 
 
@@ -51,8 +51,8 @@ class ScoresView(View):
     def update(self, art, result: study.ScoreLosses, state):
         true = CLASS_NAMES.index(state["true_class"])
         squared = "squared hinge" if state["hinge"] == "squared hinge" else "hinge"
-        titles = [f"scores; SVM ({squared}, delta {state['delta']:g}): L = {result.svm:.2f}\n"
-                  f"red: margins violated (above f_{state['true_class']} - delta)",
+        titles = [f"SVM ({squared}, delta {state['delta']:g}): L = {result.svm:.2f}\n"
+                  f"scores; red: above f_{state['true_class']} - delta",
                   f"softmax: p({state['true_class']}) = {result.probabilities[true]:.2f}\n"
                   f"L = -ln p = {result.softmax:.2f}",
                   "gradient dL/df_j of each loss"]  # fmt: skip
@@ -89,7 +89,7 @@ class LinearView(View):
     def update(self, art, result, state):
         titles = [f"{name}: loss {run.data_loss:.3f}, accuracy {run.accuracy:.0%}"
                   for name, run in zip(("SVM", "softmax"), result)]  # fmt: skip
-        curve = f"{state['steps']} steps at learning rate {state['lr']:g}, reg {state['reg']:g}"
+        curve = f"{state['steps']} steps, lr {state['lr']:g}, reg {state['reg']:g}"
         viz.update_linear(art, result, titles, curve)
 
     def describe(self, result, state):
@@ -117,8 +117,8 @@ class SurfacesView(View):
 
     def update(self, art, result, state):
         (l2_path, l2_err), (kl_path, kl_err) = result["l2"], result["kl"]
-        title = (f"{state['surface_steps']} steps at learning rate {state['surface_lr']:g}\n"
-                 f"L2 {l2_err[0]:.3f} -> {l2_err[-1]:.3f}, KL {kl_err[0]:.2f} -> {kl_err[-1]:.2f}")  # fmt: skip
+        title = (f"{state['surface_steps']} steps, lr {state['surface_lr']:g}\n"
+                 f"L2 {l2_err[0]:.3f} -> {l2_err[-1]:.3f}\nKL {kl_err[0]:.2f} -> {kl_err[-1]:.2f}")  # fmt: skip
         viz.update_surfaces(art, [l2_path, kl_path], [l2_err, kl_err], title)
 
     def describe(self, result, state):

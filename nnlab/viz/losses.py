@@ -54,9 +54,9 @@ def draw_scores(figure: Figure, names: list[str]) -> Scores:
     svm_grad = grad_ax.bar(x - 0.2, np.zeros(x.size), width=0.38, color=SVM_COLOR, label="SVM")
     softmax_grad = grad_ax.bar(x + 0.2, np.zeros(x.size), width=0.38, color=SOFTMAX_COLOR, label="softmax")
     grad_ax.axhline(0.0, color="0.3", lw=0.6)
-    grad_ax.legend(loc="upper right", fontsize="small", frameon=False)
+    grad_ax.legend(loc="upper right", fontsize="small", frameon=False, ncol=2)
     for ax in (score_ax, prob_ax, grad_ax):
-        ax.set_xticks(x, names, rotation=45 if len(names) > 5 else 0, fontsize="small")
+        ax.set_xticks(x, names, rotation=90 if len(names) > 5 else 0, fontsize="small")
         _plain(ax)
     return Scores(score_ax, prob_ax, grad_ax, score_bars, margin_bars, margin_line, prob_bars, svm_grad,
                   softmax_grad, labels)  # fmt: skip
@@ -65,6 +65,10 @@ def draw_scores(figure: Figure, names: list[str]) -> Scores:
 def update_scores(art: Scores, scores: np.ndarray, true: int, delta: float, result: Any, titles: list[str]) -> None:
     """``result`` is a :class:`nnlab.core.loss_study.ScoreLosses`."""
     line = scores[true] - delta
+    low, high = min(float(scores.min()), line, 0.0), max(float(scores.max()), 0.0)
+    pad = 0.15 * max(high - low, 1.0)
+    art.score_ax.set_ylim(low - pad, high + pad)
+    nudge = 0.03 * (high - low + 2 * pad)  # the value labels sit just above (or below) their bars
     for j, (bar, margin, prob, label) in enumerate(zip(art.score_bars, art.margin_bars, art.prob_bars, art.labels)):
         color = TRUE_COLOR if j == true else OTHER_COLOR
         bar.set_height(scores[j])
@@ -74,19 +78,16 @@ def update_scores(art: Scores, scores: np.ndarray, true: int, delta: float, resu
         margin.set_height(scores[j] - line if violated else 0.0)
         prob.set_height(result.probabilities[j])
         prob.set_color(color)
-        label.set_position((j, scores[j] + (0.4 if scores[j] >= 0 else -0.4)))
+        label.set_position((j, scores[j] + (nudge if scores[j] >= 0 else -nudge)))
         label.set_va("bottom" if scores[j] >= 0 else "top")
-        label.set_text(f"{scores[j]:.1f}")
+        label.set_text(f"{scores[j]:.1f}" if scores.size <= 5 else "")  # ten labels would touch
     art.margin_line.set_ydata([line, line])
-    low, high = min(float(scores.min()), line, 0.0), max(float(scores.max()), 0.0)
-    pad = 0.15 * max(high - low, 1.0)
-    art.score_ax.set_ylim(low - pad, high + pad)
     for bar, value in zip(art.svm_grad, result.svm_grad):
         bar.set_height(value)
     for bar, value in zip(art.softmax_grad, result.softmax_grad):
         bar.set_height(value)
     bound = max(float(np.max(np.abs(result.svm_grad))), float(np.max(np.abs(result.softmax_grad))), 0.1)
-    art.grad_ax.set_ylim(-1.15 * bound, 1.15 * bound)
+    art.grad_ax.set_ylim(-1.15 * bound, 1.6 * bound)  # room for the legend above the tallest bar
     for ax, title in zip((art.score_ax, art.prob_ax, art.grad_ax), titles):
         ax.set_title(title, fontsize="medium")
 
@@ -172,18 +173,20 @@ def draw_surfaces(figure: Figure, surfaces: Any, titles: list[str]) -> SurfacePl
     both errors against the step."""
     axes, paths, starts, ends = [], [], [], []
     for i, (values, title) in enumerate(zip((surfaces.l2, surfaces.kl), titles)):
-        ax = figure.add_axes((0.06 + 0.33 * i, 0.12, 0.22, 0.7))
+        ax = figure.add_axes((0.08 + 0.32 * i, 0.12, 0.2, 0.7))
         extent = (surfaces.w1[0], surfaces.w1[-1], surfaces.w2[0], surfaces.w2[-1])
         image = ax.imshow(
             values, extent=extent, origin="lower", cmap="viridis", interpolation="nearest", aspect="auto"
         )  # one image: cheaper to redraw on every update than filled contours
         ax.contour(surfaces.w1, surfaces.w2, values, levels=10, colors="w", linewidths=0.4, alpha=0.5)
-        figure.colorbar(image, cax=figure.add_axes((0.29 + 0.33 * i, 0.12, 0.012, 0.7)))
+        figure.colorbar(image, cax=figure.add_axes((0.29 + 0.32 * i, 0.12, 0.012, 0.7)))
         paths.append(ax.plot([], [], "-", color="w", lw=1.8)[0])
         starts.append(ax.plot([], [], "o", color="w", mec="k", ms=7)[0])
         ends.append(ax.plot([], [], "*", color="#d62728", mec="k", ms=12)[0])
         ax.set_xlabel("w1")
         ax.set_ylabel("w2" if i == 0 else "")
+        ax.set_xticks([-10, -5, 0, 5, 10])
+        ax.set_yticks([-5, 0, 5, 10])  # none at -10: it would touch w1's -10 in the corner
         ax.set_title(title, fontsize="medium")
         axes.append(ax)
     curve_ax = figure.add_axes((0.74, 0.12, 0.24, 0.7))
