@@ -30,3 +30,12 @@ def load_reference(name: str, live: bool) -> dict:
 def reference_params():
     """Parametrize a fixture over the stored data and a torch-marked live run."""
     return [pytest.param(False, id="stored"), pytest.param(True, id="live", marks=pytest.mark.torch)]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (``-n 2`` in pyproject.toml), the browser and Binder tests share one worker, one after
+    another: each starts servers, kernels and a browser of its own. The other tests spread over the workers."""
+    root = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).relative_to(root).parts[0] in ("e2e", "binder"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
