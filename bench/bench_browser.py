@@ -31,9 +31,10 @@ MAIN_SLIDER = {
     "03_initialization.ipynb": ("std / a / gain", "ArrowLeft"),
     "04_batchnorm.ipynb": ("gamma", "ArrowRight"),
     "05_dropout.ipynb": ("keep p (drop 1 - p)", "ArrowRight"),
-    "06_losses.ipynb": ("car score", "ArrowRight"),
-    "07_training.ipynb": ("noise", "ArrowRight"),  # at step 0 the learning rate changes no pixel
-    "09_optimizers.ipynb": ("gradient noise", "ArrowRight"),
+    "06_regularization.ipynb": ("seed", "ArrowRight"),  # its other sliders update on release
+    "07_losses.ipynb": ("car score", "ArrowRight"),
+    "08_training.ipynb": ("noise", "ArrowRight"),  # at step 0 the learning rate changes no pixel
+    "10_optimizers.ipynb": ("gradient noise", "ArrowRight"),
 }
 
 

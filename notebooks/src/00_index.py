@@ -17,13 +17,15 @@
 #    training against evaluation mode, the backward pass step by step, a deep network rescued.
 # 5. [Dropout](05_dropout.ipynb): a different thinned network on every pass, why the outputs
 #    are scaled, and dropout as a cheap ensemble.
-# 6. [Loss functions](06_losses.ipynb): the multiclass SVM against softmax on scores you move,
+# 6. [Regularization](06_regularization.ipynb): L2, L1 and elastic net, max-norm, early
+#    stopping, depth, and data augmentation (flips, crops, colour jitter, cutout, mixup).
+# 7. [Loss functions](07_losses.ipynb): the multiclass SVM against softmax on scores you move,
 #    CMU's L2 and KL error surfaces, L2 against L1 with an outlier, attribute losses.
-# 7. [Training](07_training.ipynb): a network learning live, with the lectures' babysitting
+# 8. [Training](08_training.ipynb): a network learning live, with the lectures' babysitting
 #    checks, the loss-curve gallery, dead units and overfitting.
-# 8. [Hyperparameter search](08_search.ipynb): random against grid search, a real search of
+# 9. [Hyperparameter search](09_search.ipynb): random against grid search, a real search of
 #    the learning rate and regularization, coarse to fine, and what a result tells you.
-# 9. [Optimizers](09_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
+# 10. [Optimizers](10_optimizers.ipynb): SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta
 #    and Adam racing on Beale's function, a long valley and a saddle point.
 #
 # Pictures for slides: every panel has `panel.save("figure.png")` (or `.svg`, `.pdf`) and

@@ -115,7 +115,7 @@ def test_notebook_in_jupyterlab(lab, page, name):
 def voila(tmp_path, chromium):
     root = notebook_copy(tmp_path)
     port = free_port()
-    cmd = [sys.executable, "-m", "voila", str(root / "09_optimizers.ipynb"), "--no-browser", f"--port={port}",
+    cmd = [sys.executable, "-m", "voila", str(root / "10_optimizers.ipynb"), "--no-browser", f"--port={port}",
            "--Voila.ip=127.0.0.1", "--Voila.open_browser=False"]  # fmt: skip
     server = Server(cmd, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/", tmp_path / "voila.log", root)
     yield server

@@ -45,10 +45,11 @@ NOTEBOOK_OF = {
     "initialization": "03_initialization.ipynb",
     "batchnorm": "04_batchnorm.ipynb",
     "dropout": "05_dropout.ipynb",
-    "losses": "06_losses.ipynb",
-    "training": "07_training.ipynb",
-    "search": "08_search.ipynb",
-    "trajectories": "09_optimizers.ipynb",
+    "regularization": "06_regularization.ipynb",
+    "losses": "07_losses.ipynb",
+    "training": "08_training.ipynb",
+    "search": "09_search.ipynb",
+    "trajectories": "10_optimizers.ipynb",
 }
 
 

@@ -77,7 +77,7 @@ def test_a_panel_is_live_inside_the_slideshow_and_its_figure_fits_the_slide(slid
     width, height = viewport
     page = chromium.new_page(viewport={"width": width, "height": height})
     try:
-        page.goto(f"{slides_lab.url}/rise/09_optimizers.ipynb?token={slides_lab.token}")
+        page.goto(f"{slides_lab.url}/rise/10_optimizers.ipynb?token={slides_lab.token}")
         cell = page.locator(".jp-CodeCell").first
         cell.wait_for(state="attached", timeout=60_000)
         # The panel's cell is a slide of its own below the title slide: go there as a clicker would.
