@@ -33,9 +33,10 @@ def reference_params():
 
 
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (``-n 2`` in pyproject.toml), the browser and Binder tests share one worker, one after
-    another: each starts servers, kernels and a browser of its own. The other tests spread over the workers."""
+    """Under pytest-xdist (``-n 2 --dist loadgroup`` in pyproject.toml), each test file runs whole on one worker,
+    in its own order (module fixtures are shared by its tests, as in a run without workers), and the browser and
+    Binder tests share one worker, one after another: each starts servers, kernels and a browser of its own."""
     root = Path(__file__).parent
     for item in items:
-        if Path(str(item.fspath)).relative_to(root).parts[0] in ("e2e", "binder"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+        path = Path(str(item.fspath)).relative_to(root)
+        item.add_marker(pytest.mark.xdist_group("browser" if path.parts[0] in ("e2e", "binder") else str(path)))

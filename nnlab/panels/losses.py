@@ -231,7 +231,7 @@ class LossesPanel(Panel, name="losses"):
         },  # fmt: skip
         "margins hold: SVM 0, softmax wants more": {"score_cat": 10.0, "score_car": 9.0, "score_frog": 9.0},
         "all scores 0: C - 1 and ln C (10 classes)": {"classes": 10, **dict.fromkeys(SCORE_KEYS, 0.0)},
-        "squared hinge": {"hinge": "squared hinge"},
+        "the squared hinge (L2-SVM)": {"hinge": "squared hinge"},
         "linear classifier: SVM against softmax": {"view": "linear classifier"},
         "linear classifier: strong regularization": {"view": "linear classifier", "reg": 1.0},
         "CMU: L2 is flat far away, KL is steep": {"view": "error surfaces"},

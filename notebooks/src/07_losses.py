@@ -35,7 +35,7 @@ panel
 #   initialised classifier has small scores, so the first loss should be about C - 1 for the SVM
 #   (delta 1) and ln C for softmax: 9 and 2.303 for ten classes. The lecture's first sanity check
 #   when training starts. Change *classes* and watch both numbers follow.
-# - **squared hinge**: the L2-SVM squares each margin violation; the gradient grows with the
+# - **the squared hinge (L2-SVM)**: it squares each margin violation; the gradient grows with the
 #   violation instead of staying at 1.
 # - **linear classifier: SVM against softmax**: three classes in the plane, scores = x W + b,
 #   trained by gradient descent with each loss (press **50 more steps**). The lines are where

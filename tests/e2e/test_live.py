@@ -72,9 +72,11 @@ def read_back(page) -> tuple[dict, int, int, list]:
     page.keyboard.press("Enter")
     page.keyboard.insert_text(READ_BACK)
     page.keyboard.press("Shift+Enter")
-    out = page.locator(".jp-OutputArea-output", has_text=re.compile("RESULT")).last  # a string would match "result"
-    out.wait_for(timeout=60_000)
-    return json.loads(out.inner_text().split("RESULT", 1)[1])
+    outputs = page.locator(".jp-OutputArea-output", has_text=re.compile("RESULT"))  # a string would match "result"
+    outputs.last.wait_for(timeout=60_000)
+    # the newest output that says RESULT (read once: a locator's .last may move between two reads on a busy page)
+    text = next(t for t in reversed(outputs.all_inner_texts()) if "RESULT" in t)
+    return json.loads(text.split("RESULT", 1)[1])
 
 
 @pytest.mark.parametrize("name", sorted(NOTEBOOK_OF))
@@ -181,7 +183,8 @@ def test_a_search_starts_shows_trials_as_they_finish_and_stops(lab, chromium):
         state, *_ = read_back(page)
         assert state["view"] == "search" and 2 <= state["done"] < state["trials"], state["done"]
         panel.get_by_role("button", name="run search", exact=True).click()
-        wait_for_changes(2)
+        wait_for_changes(2)  # (a new output below may resize the figure: these two may be redraws)
+        page.wait_for_timeout(2000)  # trials of a few tenths of a second: several more in 2 s
         panel.get_by_role("button", name="stop", exact=True).click()
         page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=60_000)
         again, *_ = read_back(page)

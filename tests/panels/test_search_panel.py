@@ -4,6 +4,7 @@ a new search starts empty, parallel frames give the same picture, bad ranges are
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import numpy as np
 import pytest
@@ -71,7 +72,11 @@ def test_play_adds_trials_frame_by_frame_and_stop_pauses():
         await asyncio.sleep(0.3)
         return stopped
 
-    stopped = asyncio.run(play_then_stop())
+    outcome = []  # asyncio.run in a thread of its own: an earlier test may have left this thread's loop running
+    worker = threading.Thread(target=lambda: outcome.append(asyncio.run(play_then_stop())))
+    worker.start()
+    worker.join(30)
+    stopped = outcome[0]
     assert 7 < stopped <= 10 and panel.state["done"] == stopped and not panel.playing
     panel.play(frames=20)  # plays to the end and no further
     assert panel.state["done"] == 10 and not panel.can_go_on()
