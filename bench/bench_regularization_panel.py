@@ -21,7 +21,7 @@ RELEASED = {
     "steep sigmoid": [{"steep_lam": v} for v in (3e-4, 3e-3)],
     "early stopping": [{"patience": p} for p in (5, 20)],
     "depth": [{"neurons": n} for n in (24, 64)],
-    "augmentation effect": [{"train_size": n} for n in (40, 80)],
+    "accuracy gain": [{"train_size": n} for n in (40, 80)],
 }
 
 

@@ -1,6 +1,6 @@
 """Command line.
 
-    python -m nnlab lab                                   # JupyterLab on the lecture notebooks
+    nnlab lab                                             # JupyterLab on the lecture notebooks (or python -m nnlab)
     python -m nnlab export trajectories --preset "saddle point" -o saddle.gif
     python -m nnlab export initialization --set activation=relu --set init=he_normal -o he.svg
 
@@ -18,7 +18,14 @@ import os
 import sys
 from pathlib import Path
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+def notebooks_folder() -> Path:
+    """The lecture notebooks: the package's own (``nnlab.notebooks``, in a wheel and in an editable install
+    alike), else a clone's ``notebooks/`` folder."""
+    spec = importlib.util.find_spec("nnlab.notebooks")
+    if spec is not None and spec.origin:
+        return Path(spec.origin).parent
+    return Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def lab_command(notebooks: Path, extra: list[str]) -> list[str]:
@@ -109,7 +116,7 @@ def export(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m nnlab", description=__doc__,
+    parser = argparse.ArgumentParser(prog="nnlab", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     sub = parser.add_subparsers(dest="command", required=True)
     lab = sub.add_parser(
@@ -117,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     lab.add_argument("--dir", default="nnlab-notebooks", help="the working copy's folder (default ./nnlab-notebooks)")
     lab.add_argument("--refresh", action="store_true", help="copy the notebooks again, replacing edited copies")
+    lab.add_argument("--copy-only", action="store_true", help="copy the notebooks, do not start JupyterLab")
     ex = sub.add_parser("export", help="render a panel to PNG, SVG, PDF, GIF, MP4 or HTML")
     ex.add_argument("panel", help="initialization, trajectories, ...")
     ex.add_argument("-o", "--output", required=True, help="the file to write; its extension picks the format")
@@ -136,13 +144,16 @@ def main(argv: list[str] | None = None) -> int:
         except (ValueError, TypeError, RuntimeError, OSError) as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
-    if not NOTEBOOKS.is_dir():
-        parser.error(f"no notebooks folder at {NOTEBOOKS}; install nnlab from a clone with 'pip install -e .[lab]'")
-    if importlib.util.find_spec("jupyterlab") is None:
-        parser.error("JupyterLab is not installed; install it with: pip install -e '.[lab]'")
+    notebooks = notebooks_folder()
+    if not any(notebooks.glob("*.ipynb")):
+        parser.error(f"no lecture notebooks in {notebooks}; reinstall: pip install 'nnlab-lectures[lab]'")
     work = Path(args.dir).resolve()
-    copied = copy_notebooks(NOTEBOOKS, work, refresh=args.refresh)
+    copied = copy_notebooks(notebooks, work, refresh=args.refresh)
     print(f"nnlab: working copy of the notebooks in {work} ({len(copied)} copied)")
+    if args.copy_only:
+        return 0
+    if importlib.util.find_spec("jupyterlab") is None:
+        parser.error("JupyterLab is not installed; install it with: pip install 'nnlab-lectures[lab]'")
     cmd = lab_command(work, passthrough)
     os.execv(cmd[0], cmd)
     return 0

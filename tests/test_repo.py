@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from nnlab.__main__ import NOTEBOOKS, lab_command
+from nnlab.__main__ import lab_command, notebooks_folder
 
 ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = notebooks_folder()
 
 
 def readme_commands() -> list[str]:
@@ -34,6 +35,17 @@ def test_readme_opens_with_exactly_two_commands_lab_then_tests():
 def test_ci_runs_the_readme_test_command_verbatim():
     _, tests = readme_commands()
     assert tests in (ROOT / ".ci" / "run").read_text().splitlines()
+
+
+def test_the_package_lists_every_package_and_ships_the_notebooks():
+    """pyproject.toml names nnlab's packages one by one (to map nnlab.notebooks onto notebooks/): none left out."""
+    import tomllib
+
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = {".".join(p.relative_to(ROOT).parent.parts) for p in (ROOT / "nnlab").rglob("__init__.py")}
+    assert set(setuptools["packages"]) == found | {"nnlab.notebooks"}
+    assert setuptools["package-dir"] == {"nnlab.notebooks": "notebooks"}
+    assert NOTEBOOKS == ROOT / "notebooks"  # in a clone, the package's notebooks are the clone's
 
 
 def test_lab_works_on_a_copy_that_keeps_a_students_edits(tmp_path):

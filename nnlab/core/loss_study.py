@@ -58,10 +58,10 @@ def score_losses(scores: np.ndarray, true: int, delta: float = 1.0, squared: boo
     return ScoreLosses(svm, svm_grad[0], margins, ce, ce_grad[0], probabilities)
 
 
-def small_scores(classes: int, seed: int, scale: float = 0.05) -> np.ndarray:
-    """Scores of a freshly initialised classifier: N(0, scale^2), rounded to 2 decimals (the sliders' step)."""
+def small_scores(classes: int, seed: int, scale: float = 0.05, step: float = 0.05) -> np.ndarray:
+    """Scores of a freshly initialised classifier: N(0, scale^2), rounded to multiples of ``step`` (the sliders')."""
     classes = check_int("classes", classes, low=2)
-    return np.round(scale * as_generator(seed).standard_normal(classes), 2)
+    return np.round(np.round(scale * as_generator(seed).standard_normal(classes) / step) * step, 2) + 0.0  # no -0.0
 
 
 # --- a linear classifier on 2-D data ------------------------------------------------------------------------------

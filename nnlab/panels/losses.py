@@ -169,7 +169,7 @@ class AttributesView(View):
 
 
 def _score_control(name: str) -> Control:
-    return Control(f"score_{name}", f"{name} score", "float", -20.0, 20.0, step=0.1, views=("scores",))
+    return Control(f"score_{name}", f"{name} score", "float", -20.0, 20.0, step=0.05, views=("scores",))
 
 
 class LossesPanel(Panel, name="losses"):

@@ -7,7 +7,7 @@ units' weight vectors are projected to norm c does not; *steep sigmoid*: large w
 an overfit boundary, L2 keeps it smooth (CMU); *early stopping*: train and validation loss per epoch, the best
 epoch's weights kept (the core's patience); *depth*: the same number of neurons in 1, 2 or 4 layers (CMU: depth
 and smoothness); *augmentation*: flips, crops, scales, colour jitter (AlexNet's PCA jitter too), cutout and
-mixup on a photograph, digits or CIFAR-10; *augmentation effect*: validation accuracy of a small digits
+mixup on a photograph, digits or CIFAR-10; *accuracy gain*: validation accuracy of a small digits
 classifier trained on a few examples with and without augmentation.
 """
 
@@ -208,7 +208,7 @@ class RegularizationPanel(Panel, name="regularization"):
     description = "L2, L1, elastic net, max-norm, early stopping, depth, and data augmentation."
     views = {"L2, L1, elastic net": Penalties(), "max-norm": MaxNormView(), "steep sigmoid": SteepView(),
              "early stopping": StoppingView(), "depth": DepthView(), "augmentation": GalleryView(),
-             "augmentation effect": EffectView()}  # fmt: skip
+             "accuracy gain": EffectView()}  # fmt: skip
     defaults = {
         "view": "L2, L1, elastic net",
         "lam": 0.001,
@@ -241,7 +241,7 @@ class RegularizationPanel(Panel, name="regularization"):
         Control("jitter", "colour jitter", "float", 0.0, 1.0, step=0.05, views=("augmentation",)),
         Control("alpha", "mixup alpha", "float", 0.05, 2.0, step=0.05, views=("augmentation",)),
         Control(
-            "train_size", "training digits", "int", 20, 200, step=10, continuous=False, views=("augmentation effect",)
+            "train_size", "training digits", "int", 20, 200, step=10, continuous=False, views=("accuracy gain",)
         ),  # fmt: skip
         Control("seed", "seed", "int", 0, 9),
     )
@@ -255,7 +255,7 @@ class RegularizationPanel(Panel, name="regularization"):
         "depth and smoothness (CMU)": {"view": "depth"},
         "augmentations of a photograph": {"view": "augmentation"},
         "augmentations of a digit": {"view": "augmentation", "source": "digits", "pad": 1, "cutout_size": 3},
-        "augmentation on 50 digits": {"view": "augmentation effect"},
+        "augmentation on 50 digits": {"view": "accuracy gain"},
     }
     figsize = (10.0, 5.0)
 

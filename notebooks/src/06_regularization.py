@@ -8,7 +8,7 @@
 # notebook), and more data made from the data we have (augmentation).
 #
 # The views: *L2, L1, elastic net*, *max-norm*, *steep sigmoid*, *early stopping*, *depth*,
-# *augmentation* and *augmentation effect*. Every network here trains with the same core as
+# *augmentation* and *accuracy gain*. Every network here trains with the same core as
 # the training notebook; every augmentation is one numpy function in `nnlab.core.augment`.
 
 # %%

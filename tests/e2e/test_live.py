@@ -66,17 +66,16 @@ def clicks(name: str) -> list[str]:
 
 def read_back(page) -> tuple[dict, int, int, list]:
     """Type READ_BACK into a new last cell, run it, and parse what it prints."""
+    outputs = page.locator(".jp-OutputArea-output", has_text=re.compile("RESULT"))  # a string would match "result"
+    earlier = outputs.count()  # an earlier read-back's output stays on the page: wait for one more
     page.locator(".jp-Notebook .jp-Cell").last.click()
     page.keyboard.press("Escape")
     page.keyboard.press("b")
     page.keyboard.press("Enter")
     page.keyboard.insert_text(READ_BACK)
     page.keyboard.press("Shift+Enter")
-    outputs = page.locator(".jp-OutputArea-output", has_text=re.compile("RESULT"))  # a string would match "result"
-    outputs.last.wait_for(timeout=60_000)
-    # the newest output that says RESULT (read once: a locator's .last may move between two reads on a busy page)
-    text = next(t for t in reversed(outputs.all_inner_texts()) if "RESULT" in t)
-    return json.loads(text.split("RESULT", 1)[1])
+    outputs.nth(earlier).wait_for(timeout=60_000)  # the new cell is the last: its output comes after the others
+    return json.loads(outputs.nth(earlier).inner_text().split("RESULT", 1)[1])
 
 
 @pytest.mark.parametrize("name", sorted(NOTEBOOK_OF))

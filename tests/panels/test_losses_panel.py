@@ -49,7 +49,10 @@ def test_ten_zero_scores_give_nine_and_ln_ten(panel):
     scores = np.array([panel.state[k] for k in SCORE_KEYS])
     assert np.any(scores != 0) and np.all(np.abs(scores) < 0.3)
     assert "(C - 1 = 9)" in panel.status and "(ln C = 2.303)" in panel.status
-    assert panel.result.svm == pytest.approx(9, abs=1.5) and panel.result.softmax == pytest.approx(np.log(10), abs=0.05)
+    bound = 2 * np.abs(scores).max()  # how far small scores can move each margin and the softmax loss
+    assert panel.result.svm == pytest.approx(9, abs=9 * bound) and panel.result.softmax == pytest.approx(
+        np.log(10), abs=bound
+    )
 
 
 def test_fewer_classes_move_the_true_class_and_hide_the_scores():

@@ -83,5 +83,5 @@ def test_every_control_changes_the_picture():
         "early stopping": {"patience": 5},
         "depth": {"neurons": 24},
         "augmentation": {"source": "digits", "pad": 2, "cutout_size": 4, "jitter": 0.8, "alpha": 0.3, "seed": 4},
-        "augmentation effect": {"train_size": 60},
+        "accuracy gain": {"train_size": 60},
     })  # fmt: skip

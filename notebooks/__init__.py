@@ -1,0 +1,1 @@
+"""The lecture notebooks, shipped inside the package as ``nnlab.notebooks`` (``nnlab lab`` copies them)."""
