@@ -5,7 +5,12 @@
     python -m nnlab export initialization --set activation=relu --set init=he_normal -o he.svg
 
 ``export`` renders any panel state to PNG, SVG or PDF, or (for panels that animate) to
-GIF, MP4 (needs ffmpeg) or a self-contained HTML animation. ``--set key=value`` takes JSON
+GIF, MP4 (needs ffmpeg) or a self-contained HTML animation; with ``--sweep KEY=V1,V2,...``
+(repeatable) it writes one HTML page with a picture for every combination and controls
+that flip between them, which needs no server:
+
+    nnlab export losses --sweep score_car=0,2,4,6 --sweep hinge=hinge,"squared hinge" -o svm.html
+ ``--set key=value`` takes JSON
 values (numbers, true/false, lists) and falls back to plain strings.
 """
 
@@ -65,6 +70,21 @@ def parse_assignment(text: str) -> tuple[str, object]:
         return key, raw
 
 
+def parse_sweep(text: str) -> tuple[str, list[object]]:
+    """``key=v1,v2,...`` (each value JSON, else a plain string) or ``key=[...]`` (a JSON list, for values with
+    commas in them)."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key or not raw:
+        raise argparse.ArgumentTypeError(f"--sweep takes KEY=V1,V2,... or KEY=[JSON list], got {text!r}")
+    if raw.lstrip().startswith("["):
+        try:
+            values = json.loads(raw)
+        except json.JSONDecodeError as err:
+            raise argparse.ArgumentTypeError(f"--sweep {key}: {raw!r} is not a JSON list ({err.msg})") from None
+        return key, list(values)
+    return key, [parse_assignment(f"{key}={part.strip()}")[1] for part in raw.split(",")]
+
+
 def check_output(path: str) -> Path:
     """The output file, refused in one line when it cannot be written: no folder, a folder, under a file."""
     out = Path(path)
@@ -104,6 +124,17 @@ def export(args: argparse.Namespace) -> int:
     if panel.error:
         print(f"error: {panel.error}", file=sys.stderr)
         return 2
+    if args.sweep:
+        from nnlab.export import write_sweep
+
+        sweeps = dict(args.sweep)
+        if len(sweeps) != len(args.sweep):
+            raise ValueError("--sweep: each setting may be swept once")
+        path = write_sweep(panel, sweeps, output)
+        size = path.stat().st_size
+        pictures = int(__import__("math").prod(len(v) for v in sweeps.values()))
+        print(f"wrote {path}: {pictures} pictures, {size / 1e6:.2f} MB, no server needed")
+        return 0
     options = {}
     if output.suffix.lower().lstrip(".") in ANIMATION_FORMATS:
         options = {"frames": args.frames, "fps": args.fps, "size": parse_size(args.size)}
@@ -134,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--fps", type=float, default=20, help="animation frames per second (default 20)")
     ex.add_argument("--size", default="600x450", help="animation size in pixels, WIDTHxHEIGHT (default 600x450)")
     ex.add_argument("--animate", metavar="KEY", help="the 'play' control to animate (default: the panel's first)")
+    ex.add_argument("--sweep", action="append", type=parse_sweep, metavar="KEY=V1,V2,...",
+                    help="an interactive .html page: a picture per combination of the swept values")  # fmt: skip
     args, passthrough = parser.parse_known_args(argv)
 
     if args.command == "export":

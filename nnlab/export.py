@@ -26,17 +26,37 @@ ANIMATION_FORMATS = ("gif", "mp4", "html")
 
 
 def palette_frames(frames: Sequence[np.ndarray]) -> list[Any]:
-    """The frames as 8-bit palette images sharing one adaptive palette (no colour flicker between frames)."""
+    """The frames as 8-bit palette images sharing one palette (no colour flicker between frames): the 256 most
+    frequent colours of a sample of the frames, exactly, so that a figure's white, text and lines keep their
+    colours (a median-cut palette turned white into 252 grey); other pixels take the nearest of them."""
     from PIL import Image
 
-    images = [Image.fromarray(f) for f in frames]
-    # One palette from a strip of sampled frames covers every colour of the animation.
-    sample = images[:: max(1, len(images) // 8)]
-    strip = Image.new("RGB", (images[0].width, images[0].height * len(sample)))
-    for k, image in enumerate(sample):
-        strip.paste(image, (0, k * images[0].height))
-    palette = strip.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-    return [image.quantize(palette=palette, dither=Image.Dither.NONE) for image in images]
+    frames = list(frames)
+    sample = np.concatenate([np.asarray(f)[..., :3] for f in frames[:: max(1, len(frames) // 8)]])
+    packed = sample.reshape(-1, 3).astype(np.uint32) @ np.array([65536, 256, 1], dtype=np.uint32)
+    colours, counts = np.unique(packed, return_counts=True)
+    top = colours[np.argsort(counts)[::-1][:256]]
+    rgb = np.stack([top >> 16, (top >> 8) & 255, top & 255], axis=1).astype(np.uint8)
+    flat_palette = np.concatenate([rgb, np.repeat(rgb[:1], 256 - len(rgb), axis=0)]).ravel().tolist()
+    # A lookup table over every 24-bit colour, filled as colours turn up: each distinct colour is matched once
+    # for all the frames (the palette's own colours map to themselves).
+    lut = np.zeros(1 << 24, dtype=np.uint8)
+    known = np.zeros(1 << 24, dtype=bool)
+    lut[top], known[top] = np.arange(len(top), dtype=np.uint8), True
+    palette_rgb = rgb.astype(np.int32)
+    images = []
+    for frame in frames:
+        pixels = np.asarray(frame)[..., :3]
+        codes = pixels.reshape(-1, 3).astype(np.uint32) @ np.array([65536, 256, 1], dtype=np.uint32)
+        new = np.unique(codes[~known[codes]])
+        if new.size:
+            colours = np.stack([new >> 16, (new >> 8) & 255, new & 255], axis=1).astype(np.int32)
+            distances = ((colours[:, None, :] - palette_rgb[None, :, :]) ** 2).sum(axis=2)
+            lut[new], known[new] = np.argmin(distances, axis=1).astype(np.uint8), True
+        image = Image.fromarray(lut[codes].reshape(pixels.shape[:2]), mode="P")
+        image.putpalette(flat_palette)
+        images.append(image)
+    return images
 
 
 def write_gif(frames: Sequence[np.ndarray], path: Path, fps: float) -> None:
@@ -184,3 +204,115 @@ def export_panel(panel: Any, path: str | Path, animate: str | None = None, **opt
     if animate:
         raise ValueError(f"--animate needs an animation file (.gif, .mp4 or .html), not {Path(path).name!r}")
     return panel.save(path)
+
+
+# --- an interactive page that needs no server ------------------------------------------------------------------
+MAX_SWEEP = 400  # pictures in one page
+
+SWEEP_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{title}</title>
+<style>
+ body {{ font-family: sans-serif; margin: 0; }}
+ #sweep {{ display: inline-block; padding: 8px; }}
+ #sweep img {{ display: block; max-width: 100%; height: auto; }}
+ .control {{ margin: 4px 0; }}
+ .control label {{ display: inline-block; min-width: 9em; }}
+ .control input[type=range] {{ width: 260px; vertical-align: middle; }}
+ .control button {{ margin-right: 4px; }}
+ .control button.on {{ background: #1f4e79; color: white; }}
+</style></head><body>
+<div id="sweep">
+ <div id="controls"></div>
+ <img id="picture" width="{width}" height="{height}" alt="{title}">
+</div>
+<script>
+const keys = {keys};
+const values = {values};
+const frames = {frames};
+const chosen = keys.map(() => 0);
+const img = document.getElementById("picture");
+function show() {{
+  let index = 0;
+  for (let k = 0; k < keys.length; k++) index = index * values[k].length + chosen[k];
+  img.src = "data:image/png;base64," + frames[index];
+  img.dataset.index = index;
+}}
+keys.forEach((key, k) => {{
+  const row = document.createElement("div"), label = document.createElement("label");
+  row.className = "control"; label.textContent = key + " ";
+  row.appendChild(label);
+  const numeric = values[k].every(v => typeof v === "number");
+  if (numeric) {{
+    const slider = document.createElement("input"), shown = document.createElement("span");
+    slider.type = "range"; slider.min = 0; slider.max = values[k].length - 1; slider.value = 0;
+    slider.setAttribute("aria-label", key); shown.textContent = " " + values[k][0];
+    slider.oninput = () => {{
+      chosen[k] = parseInt(slider.value); shown.textContent = " " + values[k][chosen[k]]; show();
+    }};
+    row.appendChild(slider); row.appendChild(shown);
+  }} else {{
+    const buttons = values[k].map((v, i) => {{
+      const b = document.createElement("button"); b.textContent = String(v);
+      b.onclick = () => {{ chosen[k] = i; buttons.forEach((o, j) => o.className = j === i ? "on" : ""); show(); }};
+      row.appendChild(b); return b;
+    }});
+    buttons[0].className = "on";
+  }}
+  document.getElementById("controls").appendChild(row);
+}});
+show();
+</script></body></html>
+"""
+
+
+def sweep_pictures(panel: Any, sweeps: dict[str, list[Any]]) -> tuple[list[np.ndarray], dict[str, list[Any]]]:
+    """The panel's picture for every combination of the swept values (the last key varies fastest), from the
+    panel's current state; the values as the panel normalised them. A value the panel refuses is an error
+    naming it."""
+    import itertools
+
+    if not sweeps:
+        raise ValueError("--sweep: give at least one KEY=V1,V2,... to sweep")
+    total = int(np.prod([len(v) for v in sweeps.values()]))
+    if total > MAX_SWEEP:
+        raise ValueError(f"the sweeps make {total} pictures; at most {MAX_SWEEP} fit one page: sweep fewer values")
+    base = panel.state
+    params = panel.state_params()
+    normalised = {}
+    for key, values in sweeps.items():
+        if key not in params:
+            raise ValueError(f"--sweep {key}: the panel has no such setting; its settings are: {', '.join(params)}")
+        if not values:
+            raise ValueError(f"--sweep {key}: give at least one value")
+        normalised[key] = [params[key].normalize(key, v) for v in values]
+    pictures = []
+    for combo in itertools.product(*normalised.values()):
+        panel.set(**{**base, **dict(zip(normalised, combo))})
+        if panel.error:
+            raise ValueError(f"{dict(zip(normalised, combo))}: {panel.error}")
+        pictures.append(np.ascontiguousarray(panel.image()[:, :, :3]))
+    panel.set(**base)
+    return pictures, normalised
+
+
+def write_sweep(panel: Any, sweeps: dict[str, list[Any]], path: str | Path, title: str = "") -> Path:
+    """One self-contained HTML page: the panel's picture for every combination of ``sweeps`` (palette PNGs,
+    base64) and plain-JavaScript controls that flip between them (a slider for numbers, buttons otherwise).
+    No kernel, no network: it opens from disk, on a course website, or in a reveal.js slide as an iframe."""
+    import json
+
+    path = Path(path)
+    if path.suffix.lower() != ".html":
+        raise ValueError(f"path={str(path)!r}: a sweep page's extension must be .html")
+    pictures, normalised = sweep_pictures(panel, sweeps)
+    encoded = []
+    for image in palette_frames(pictures):
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        encoded.append(base64.b64encode(buffer.getvalue()).decode("ascii"))
+    height, width = pictures[0].shape[:2]
+    page = SWEEP_PAGE.format(title=title or f"nnlab: {panel.title}", width=width, height=height,
+                             keys=json.dumps(list(normalised)), values=json.dumps(list(normalised.values())),
+                             frames="[" + ",".join(f'"{e}"' for e in encoded) + "]")  # fmt: skip
+    path.write_text(page, encoding="utf-8")
+    return path

@@ -40,7 +40,12 @@ def test_binder_folder_is_complete():
     assert "set -e" in (ROOT / "binder" / "postBuild").read_text()
     assert not (ROOT / "binder" / "environment.yml").exists()  # it would hide requirements.txt
     readme = (ROOT / "README.md").read_text()
-    assert "mybinder.org/v2/gh/" in readme and "urlpath=lab/tree/notebooks/00_index.ipynb" in readme
+    import tomllib
+
+    source = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Source"]
+    owner_repo = source.removeprefix("https://github.com/").rstrip("/")
+    badge = f"https://mybinder.org/v2/gh/{owner_repo}/HEAD?urlpath=lab/tree/notebooks/00_index.ipynb"
+    assert f"]({badge})" in readme  # the badge points at the repository pyproject.toml names
 
 
 @pytest.mark.skipif(sys.version_info[:2] != (3, 11), reason="binder/runtime.txt asks for Python 3.11")

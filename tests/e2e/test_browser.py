@@ -138,3 +138,38 @@ def test_optimizers_notebook_as_a_voila_app(voila, page):
 
 def test_server_logs_are_outside_the_notebooks(lab):
     assert not any(Path(p).suffix == ".log" for p in (Path(lab.log).parent / "notebooks").iterdir())
+
+
+def test_a_sweep_page_works_from_disk_with_the_network_blocked(chromium, tmp_path):
+    """``nnlab export --sweep``: opened from a file with every request but the page itself refused, its slider
+    and buttons flip between the precomputed pictures, and nothing is fetched."""
+    from nnlab.__main__ import main
+
+    page_file = tmp_path / "svm.html"
+    assert main(["export", "losses", "--sweep", "score_car=0,3,6", "--sweep", 'hinge=["hinge", "squared hinge"]',
+                 "-o", str(page_file)]) == 0  # fmt: skip
+    context = chromium.new_context(viewport={"width": 1100, "height": 800})
+    asked, errors = [], []
+    context.route("**/*", lambda route: route.continue_() if route.request.url == page_file.as_uri()
+                  else (asked.append(route.request.url), route.abort()))  # fmt: skip
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(page_file.as_uri())
+        picture = page.locator("#picture")
+        shown = lambda: (picture.get_attribute("data-index"), picture.get_attribute("src"))  # noqa: E731
+        first = shown()
+        assert first[0] == "0" and first[1].startswith("data:image/png;base64,")
+        slider = page.get_by_label("score_car")
+        slider.focus()
+        slider.press("ArrowRight")  # score_car 0 -> 3: picture 2 (hinge varies fastest)
+        moved = shown()
+        assert moved[0] == "2" and moved[1] != first[1]
+        page.get_by_role("button", name="squared hinge").click()
+        assert shown()[0] == "3" and shown()[1] != moved[1]
+        assert page.evaluate("document.getElementById('picture').naturalWidth") > 0  # the picture decoded
+        assert asked == [] and errors == []
+        page.screenshot(path=str(tmp_path / "sweep.png"))
+    finally:
+        context.close()

@@ -75,7 +75,8 @@ def read_back(page) -> tuple[dict, int, int, list]:
     page.keyboard.insert_text(READ_BACK)
     page.keyboard.press("Shift+Enter")
     outputs.nth(earlier).wait_for(timeout=60_000)  # the new cell is the last: its output comes after the others
-    return json.loads(outputs.nth(earlier).inner_text().split("RESULT", 1)[1])
+    # textContent, not innerText: JupyterLab skips rendering cells out of view, whose innerText is then empty
+    return json.loads(outputs.nth(earlier).text_content().split("RESULT", 1)[1])
 
 
 @pytest.mark.parametrize("name", sorted(NOTEBOOK_OF))
