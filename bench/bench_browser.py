@@ -34,6 +34,7 @@ MAIN_SLIDER = {
     "06_regularization.ipynb": ("seed", "ArrowRight"),  # its other sliders update on release
     "07_losses.ipynb": ("car score", "ArrowRight"),
     "08_training.ipynb": ("noise", "ArrowRight"),  # at step 0 the learning rate changes no pixel
+    "09_search.ipynb": ("problem", "ArrowRight"),
     "10_optimizers.ipynb": ("gradient noise", "ArrowRight"),
 }
 

@@ -69,11 +69,8 @@ class GridVsRandom(View):
         return {"problem": problem, "grid": study.grid_points(n), "random": study.random_points(n, seed),
                 "contest": study.contest(problem, n, seed), "wins": study.random_beats_grid(n)}  # fmt: skip
 
-    def layout(self, state):
-        return state["toy_seed"]
-
     def draw(self, figure, result, state):
-        return viz.draw_layouts(figure, result["problem"])
+        return viz.draw_layouts(figure)
 
     def update(self, art, result, state):
         n, c = state["toy_trials"], result["contest"]

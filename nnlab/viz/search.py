@@ -26,41 +26,49 @@ class Layouts:
     points: list[Any]
     top_marks: list[Any]
     bests: list[Any]
+    fields: list[Any]  # f over each square
+    g_curves: list[Any]  # g above, h beside each square
+    h_curves: list[Any]
 
 
-def draw_layouts(figure: Figure, problem: Any) -> Layouts:
+def draw_layouts(figure: Figure) -> Layouts:
     """Two squares (grid, random) over f(x, y) = g(x) + h(y), each with g above it and h beside it (the paper's
-    figure 1); the trials are drawn in ``update_layouts``."""
-    field = problem(_U[None, :], _U[:, None])
-    squares, tops, points, top_marks, bests = [], [], [], [], []
+    figure 1); the problem and the trials are drawn in ``update_layouts``."""
+    squares, tops, points, top_marks, bests, fields, g_curves, h_curves = [], [], [], [], [], [], [], []
     for i, color in enumerate((GRID_COLOR, RANDOM_COLOR)):
         left = 0.08 + 0.49 * i
         square = figure.add_axes((left, 0.1, 0.3, 0.56))
-        square.imshow(field, extent=(0, 1, 0, 1), origin="lower", cmap="Greens", aspect="auto", vmin=-0.1, vmax=1.2)
+        fields.append(square.imshow(np.zeros((2, 2)), extent=(0, 1, 0, 1), origin="lower", cmap="Greens",
+                                    aspect="auto", vmin=-0.1, vmax=1.2))  # fmt: skip
         points.append(square.plot([], [], "o", color=color, mec="k", ms=7)[0])
         square.set_xlabel("important parameter")
         square.set_ylabel("unimportant parameter")
         square.set_xticks([0, 0.5, 1])
         square.set_yticks([0.5, 1])  # no 0 here: it would touch the x axis's 0 in the corner
         top = figure.add_axes((left, 0.69, 0.3, 0.17), sharex=square)
-        top.plot(_U, problem.important(_U), color="0.3")
+        g_curves.append(top.plot(_U, np.zeros_like(_U), color="0.3")[0])
         top_marks.append(top.vlines([], 0, 1, color=color, lw=1.5))
         bests.append(top.axhline(0.0, color=color, ls="--", lw=1))
         top.set_ylim(0, 1.1)
         top.tick_params(labelbottom=False, labelleft=False, left=False)
         top.spines[["top", "right", "left"]].set_visible(False)
         side = figure.add_axes((left + 0.31, 0.1, 0.06, 0.56), sharey=square)
-        side.plot(problem.unimportant(_U), _U, color="0.3")
+        h_curves.append(side.plot(np.zeros_like(_U), _U, color="0.3")[0])
         side.set_xlim(-0.3, 0.3)
         side.tick_params(labelleft=False, labelbottom=False, bottom=False)
         side.spines[["top", "right", "bottom"]].set_visible(False)
         squares.append(square)
         tops.append(top)
-    return Layouts(squares, tops, points, top_marks, bests)
+    return Layouts(squares, tops, points, top_marks, bests, fields, g_curves, h_curves)
 
 
 def update_layouts(art: Layouts, trials: list[np.ndarray], problem: Any, titles: list[str]) -> None:
-    """``trials``: the grid's and the random search's (n, 2) points."""
+    """``problem``'s f, g and h, and ``trials``: the grid's and the random search's (n, 2) points."""
+    field = problem(_U[None, :], _U[:, None])
+    for image, g, h in zip(art.fields, art.g_curves, art.h_curves):
+        image.set_data(field)
+        g.set_ydata(problem.important(_U))
+        h.set_xdata(problem.unimportant(_U))
     for points, marks, best, top, pts, title in zip(art.points, art.top_marks, art.bests, art.tops, trials, titles):
         points.set_data(pts[:, 0], pts[:, 1])
         xs = np.unique(pts[:, 0])
