@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -213,6 +214,7 @@ class Rescue:
     stds_end: dict[str, np.ndarray]
 
 
+@lru_cache(maxsize=8)  # the same settings give the same run: a preset pressed again is instant
 def rescue(
     activation: str = "tanh",
     init_std: float = 0.01,

@@ -80,6 +80,7 @@ def _train(spec: NetworkSpec, data: Any, inputs: np.ndarray, **config: Any) -> F
 
 
 # --- L2, L1, elastic net ----------------------------------------------------------------------------------------------
+@lru_cache(maxsize=8)  # the same settings give the same run: a preset pressed again is instant
 def penalties(lam: float, seed: int = 0, epochs: int = 300) -> tuple[dict[str, Fit], tuple]:
     """The same 2-50-50-2 ReLU network on noisy moons (120 training points), SGD with momentum 0.9 at 0.1, full
     batch, with each regularizer at strength ``lam`` (elastic net: l1 = l2 = lam). Returns the fits and the grid's
@@ -106,6 +107,7 @@ class MaxNormRun:
     val_acc: float
 
 
+@lru_cache(maxsize=8)  # the same settings give the same run: a preset pressed again is instant
 def max_norm(lr: float, c: float, seed: int = 0, epochs: int = 50) -> dict[str, MaxNormRun]:
     """SGD with momentum 0.9 at ``lr`` on the spiral, 2-100-100-3 ReLU, batch 30, without and with max-norm ``c``
     (CS231n: c of 3 or 4; Srivastava et al. 2014 use it with high learning rates). A run stops as the lecture's
@@ -136,6 +138,7 @@ def sigmoid_curves(weights: tuple[float, ...], x: np.ndarray) -> dict[float, np.
     return {w: 1.0 / (1.0 + np.exp(-np.clip(w * x, -500, 500))) for w in weights}
 
 
+@lru_cache(maxsize=8)  # the same settings give the same run: a preset pressed again is instant
 def steep(lam: float, seed: int = 0, epochs: int = 2000) -> tuple[dict[str, Fit], tuple, dict[str, float]]:
     """A 2-50-2 sigmoid network on 30 noisy points, trained long with Adam, without and with L2 at ``lam``:
     returns the fits, the extent, and each run's largest first-layer weight magnitude."""
@@ -167,6 +170,7 @@ class Stopping:
     message: str
 
 
+@lru_cache(maxsize=8)  # the same settings give the same run: a preset pressed again is instant
 def early_stopping(patience: int, seed: int = 0, epochs: int = 150) -> Stopping:
     """A 64-200-10 ReLU network on 60 digits (validation: 500 others), SGD with momentum at 0.05, batch 20: it
     overfits. The core's ``patience`` stops once validation accuracy has not improved for that many epochs and
@@ -205,6 +209,7 @@ def roughness(network: Network, inputs: np.ndarray) -> float:
     return float((np.abs(np.diff(p, axis=0)).mean() + np.abs(np.diff(p, axis=1)).mean()) / 2)
 
 
+@lru_cache(maxsize=8)  # the same settings give the same run: a preset pressed again is instant
 def depth(neurons: int, seed: int = 0, epochs: int = 400) -> tuple[dict[int, Fit], dict[int, float], tuple]:
     """The same number of hidden ReLU units split over 1, 2 and 4 layers, trained alike on noisy moons; each fit
     and its :func:`roughness`."""
@@ -251,6 +256,7 @@ class AugmentationEffect:
     final: dict[str, float]
 
 
+@lru_cache(maxsize=8)  # the same settings give the same run: a preset pressed again is instant
 def augmentation_effect(train_size: int, seed: int = 0, steps: int = STEPS, copies: int = COPIES) -> AugmentationEffect:
     """A 64-100-10 ReLU network trained on ``train_size`` digits, and on the same digits plus ``copies`` augmented
     copies of each (drawn once: offline augmentation), for each of :data:`AUGMENTATIONS`, all for the same number
