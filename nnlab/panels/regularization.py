@@ -243,7 +243,7 @@ class RegularizationPanel(Panel, name="regularization"):
         Control(
             "train_size", "training digits", "int", 20, 200, step=10, continuous=False, views=("accuracy gain",)
         ),  # fmt: skip
-        Control("seed", "seed", "int", 0, 9),
+        Control("seed", "seed", "int", 0, 9, continuous=False),  # most views train networks on a new seed
     )
     presets = {
         "L1 makes weights zero": {},
