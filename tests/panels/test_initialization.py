@@ -13,9 +13,17 @@ LECTURE_STDS = [0.49, 0.29, 0.18, 0.11, 0.07, 0.05]  # EECS 498 lecture 10, tanh
 
 
 @pytest.fixture(scope="module")
-def panel():
+def shared_panel():
     """One panel at 6 x 4096, batch 16: the normal unit draws are shared by every Gaussian preset."""
     return InitializationPanel()
+
+
+@pytest.fixture
+def panel(shared_panel):
+    """The shared panel in the default view (presets keep the view, so a test must not inherit another's)."""
+    shared_panel.set(view="activations", gradient_axis="log10 |value|")
+    assert shared_panel.error is None, shared_panel.error
+    return shared_panel
 
 
 def test_tanh_std_001_matches_the_lecture_table(panel):
