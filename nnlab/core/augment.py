@@ -73,10 +73,12 @@ def random_resized_crop(image: Any, rng: Any, scale: tuple[float, float] = (0.3,
     lo, hi = check_number("scale[0]", scale[0], low=0.0, low_open=True), check_number("scale[1]", scale[1], high=1.0)
     if lo > hi:
         raise ValueError(f"scale={tuple(scale)} is not valid: the first value must not exceed the second")
+    r_lo = check_number("ratio[0]", ratio[0], low=0.0, low_open=True)
+    r_hi = check_number("ratio[1]", ratio[1], low=r_lo)
     gen = as_generator(rng)
     h, w = img.shape[:2]
     area = gen.uniform(lo, hi) * h * w
-    aspect = np.exp(gen.uniform(np.log(ratio[0]), np.log(ratio[1])))
+    aspect = np.exp(gen.uniform(np.log(r_lo), np.log(r_hi)))
     ch = int(np.clip(round(np.sqrt(area / aspect)), 1, h))
     cw = int(np.clip(round(np.sqrt(area * aspect)), 1, w))
     top, left = gen.integers(0, h - ch + 1), gen.integers(0, w - cw + 1)

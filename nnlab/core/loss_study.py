@@ -113,6 +113,7 @@ def train_linear(
 
 
 # --- CMU: the L2 and KL error surfaces of one sigmoid perceptron ----------------------------------------------
+@lru_cache(maxsize=8)
 def perceptron_data(seed: int, n: int = 100) -> tuple[np.ndarray, np.ndarray]:
     """``n`` points in the plane with targets 0/1 from a noisy line through the origin (no bias needed)."""
     gen = as_generator(seed)
@@ -158,18 +159,20 @@ def perceptron_surfaces(seed: int, extent: float = 10.0, points: int = 41) -> Su
 
 def perceptron_path(
     X: np.ndarray, t: np.ndarray, loss: str, start: tuple[float, float], lr: float, steps: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Gradient descent on the weights from ``start``: the weights (steps + 1 rows) and the error at each."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradient descent on the weights from ``start``: the weights (steps + 1 rows), the error and the
+    gradient's norm |dL/dw| at each."""
     loss = check_choice("loss", loss, SURFACE_LOSSES)
     lr = check_number("lr", lr, low=0.0)
     steps = check_int("steps", steps, low=0)
     w = np.array(start, dtype=float)
-    path, errors = np.empty((steps + 1, 2)), np.empty(steps + 1)
+    path, errors, norms = np.empty((steps + 1, 2)), np.empty(steps + 1), np.empty(steps + 1)
     for step in range(steps + 1):
         path[step] = w
         errors[step], grad = perceptron_loss(w, X, t, loss)
+        norms[step] = np.linalg.norm(grad)
         w = w - lr * grad
-    return path, errors
+    return path, errors, norms
 
 
 # --- regression with an outlier -----------------------------------------------------------------------------------
@@ -237,7 +240,8 @@ class AttributeCurves:
 
 def attribute_loss(score: float, present: bool, loss: str) -> tuple[float, float]:
     """One attribute's loss and gradient: 'logistic' (targets 1/0) or 'hinge' (targets +1/-1), from the core."""
-    f = np.array([[float(score)]])
+    loss = check_choice("loss", loss, ("logistic", "hinge"))
+    f = np.array([[check_number("score", score)]])
     if loss == "logistic":
         value, grad = binary_logistic(f, np.array([[1.0 if present else 0.0]]))
     else:

@@ -32,9 +32,20 @@ PENALTIES = ("none", "l2", "l1", "elastic_net")
 GRID = 80  # decision regions are GRID x GRID
 
 
+MOONS = (200, 0.3)  # points and noise of the moons that the penalties and the depth views train on
+FEW_MOONS = (50, 0.35)  # the steep sigmoid's: few enough to overfit
+
+
 @lru_cache(maxsize=8)
-def _data(name: str, n: int, noise: float, seed: int) -> Any:
-    X, y = make_dataset(name, n=n, noise=noise, rng=seed) if name != "spiral" else make_dataset(name, rng=seed)
+def moons(points: int, noise: float, seed: int) -> Any:
+    """Noisy moons split 60 / 40 into training and validation (a :class:`nnlab.data.toy2d.Split`)."""
+    X, y = make_dataset("moons", n=check_int("points", points, low=10), noise=noise, rng=seed)
+    return split(X, y, val=0.4, test=0.0, rng=seed)
+
+
+@lru_cache(maxsize=8)
+def _spiral(seed: int) -> Any:
+    X, y = make_dataset("spiral", rng=seed)
     return split(X, y, val=0.4, test=0.0, rng=seed)
 
 
@@ -87,7 +98,7 @@ def penalties(lam: float, seed: int = 0, epochs: int = 300) -> tuple[dict[str, F
     extent. (With Adam, whose steps are about lr whatever the gradient, the L1 weights hover around 0 at about lr
     instead of settling there.)"""
     lam = check_number("lam", lam, low=0.0)
-    data = _data("moons", 200, 0.3, seed)
+    data = moons(*MOONS, seed)
     inputs, extent = grid_of(np.r_[data.X_train, data.X_val])
     spec = NetworkSpec(sizes=[2, 50, 50, 2], seed=seed)
     params = {"none": {}, "l2": {"lam": lam}, "l1": {"lam": lam}, "elastic_net": {"l1": lam, "l2": lam}}
@@ -114,7 +125,7 @@ def max_norm(lr: float, c: float, seed: int = 0, epochs: int = 50) -> dict[str, 
     search does once its loss passes 3x its first value (the core's ``divergence_factor``)."""
     lr = check_number("lr", lr, low=0.0, low_open=True)
     c = check_number("c", c, low=0.0, low_open=True)
-    data = _data("spiral", 0, 0.0, seed)
+    data = _spiral(seed)
     spec = NetworkSpec(sizes=[2, 100, 100, 3], seed=seed)
     out = {}
     for name, regularizer, params in (("plain", "none", {}), ("max-norm", "max_norm", {"c": c})):
@@ -143,7 +154,7 @@ def steep(lam: float, seed: int = 0, epochs: int = 2000) -> tuple[dict[str, Fit]
     """A 2-50-2 sigmoid network on 30 noisy points, trained long with Adam, without and with L2 at ``lam``:
     returns the fits, the extent, and each run's largest first-layer weight magnitude."""
     lam = check_number("lam", lam, low=0.0)
-    data = _data("moons", 50, 0.35, seed)
+    data = moons(*FEW_MOONS, seed)
     inputs, extent = grid_of(np.r_[data.X_train, data.X_val])
     spec = NetworkSpec(sizes=[2, 50, 2], activation="sigmoid", init="xavier_normal", seed=seed)
     fits, largest = {}, {}
@@ -168,6 +179,7 @@ class Stopping:
     stopped_at: int
     kept_val_acc: float  # the kept weights' validation accuracy (equals val_acc[best_epoch])
     message: str
+    epochs: int  # at most, without early stopping
 
 
 @lru_cache(maxsize=8)  # the same settings give the same run: a preset pressed again is instant
@@ -196,7 +208,7 @@ def early_stopping(patience: int, seed: int = 0, epochs: int = 150) -> Stopping:
     history = trainer.history
     kept = float(np.mean(np.argmax(network.forward(X[va], train=False), axis=1) == y[va]))
     return Stopping(train_loss, val_loss, list(history.val_acc), history.best_epoch, history.epoch, kept,
-                    history.message)  # fmt: skip
+                    history.message, epochs)  # fmt: skip
 
 
 # --- depth against smoothness -----------------------------------------------------------------------------------------
@@ -214,7 +226,7 @@ def depth(neurons: int, seed: int = 0, epochs: int = 400) -> tuple[dict[int, Fit
     """The same number of hidden ReLU units split over 1, 2 and 4 layers, trained alike on noisy moons; each fit
     and its :func:`roughness`."""
     neurons = check_int("neurons", neurons, low=4, high=512)
-    data = _data("moons", 200, 0.3, seed)
+    data = moons(*MOONS, seed)
     inputs, extent = grid_of(np.r_[data.X_train, data.X_val])
     fits, rough = {}, {}
     for layers in DEPTHS:
@@ -254,6 +266,7 @@ def augment_digits(images: np.ndarray, how: str, rng: np.random.Generator) -> np
 class AugmentationEffect:
     val_acc: dict[str, list[float]]  # per augmentation, validation accuracy per epoch
     final: dict[str, float]
+    steps_per_epoch: dict[str, int]  # per augmentation (its training set is 1 + copies times larger)
 
 
 @lru_cache(maxsize=8)  # the same settings give the same run: a preset pressed again is instant
@@ -268,7 +281,7 @@ def augmentation_effect(train_size: int, seed: int = 0, steps: int = STEPS, copi
     X, y = load_digits_set()
     order = as_generator(seed).permutation(len(y))
     tr, va = order[:train_size], order[1200:1700]
-    val_acc, final = {}, {}
+    val_acc, final, per_epoch = {}, {}, {}
     for how in AUGMENTATIONS:
         gen = as_generator(seed + 1)
         if how == "none":
@@ -276,13 +289,14 @@ def augmentation_effect(train_size: int, seed: int = 0, steps: int = STEPS, copi
         else:
             X_train = np.concatenate([X[tr], *(augment_digits(X[tr], how, gen) for _ in range(copies))])
             y_train = np.tile(y[tr], copies + 1)
-        epochs = int(np.ceil(steps / (len(y_train) // 20)))  # the same number of steps for every run
+        per_epoch[how] = len(y_train) // 20
+        epochs = int(np.ceil(steps / per_epoch[how]))  # the same number of steps for every run
         config = TrainConfig(optimizer="momentum", optimizer_params={"lr": 0.05, "momentum": 0.9}, batch_size=20,
                              epochs=epochs, seed=seed)  # fmt: skip
         trainer = Trainer(Network(NetworkSpec(sizes=[64, 100, 10], seed=seed)), X_train, y_train, X[va], y[va], config)
         history = trainer.run()
         val_acc[how], final[how] = list(history.val_acc), history.val_acc[-1]
-    return AugmentationEffect(val_acc, final)
+    return AugmentationEffect(val_acc, final, per_epoch)
 
 
 # --- the augmentation gallery -----------------------------------------------------------------------------------------
@@ -344,7 +358,3 @@ def gallery(source: str, seed: int, pad: int, cutout_size: int, jitter: float, a
               f"cutout ({cutout_size} x {cutout_size})",
               f"mixup: {label[0]:.1f} {name_a} / {label[1]:.1f} {name_b}"]  # fmt: skip
     return Gallery(pictures, titles, box, lam)
-
-
-def check_penalty(name: str) -> str:
-    return check_choice("penalty", name, PENALTIES)

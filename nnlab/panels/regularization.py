@@ -46,7 +46,7 @@ class Penalties(View):
         titles = [f"{LABELS[n]}: {_percent(fits[n].near_zero)} < 1e-3\ntrain {_percent(fits[n].train_acc)}, "
                   f"val {_percent(fits[n].val_acc)}" for n in study.PENALTIES]  # fmt: skip
         hist = f"learned weights, lambda = {state['lam']:g}"
-        viz.update_penalties(art, fits, study._data("moons", 200, 0.3, state["seed"]), result["extent"], titles, hist)
+        viz.update_penalties(art, fits, study.moons(*study.MOONS, state["seed"]), result["extent"], titles, hist)
 
     def describe(self, result, state):
         fits = result["fits"]
@@ -101,7 +101,7 @@ class SteepView(View):
         titles = [f"{name}: largest |w| {largest[name]:.1f}\ntrain {_percent(fits[name].train_acc)}, "
                   f"val {_percent(fits[name].val_acc)}" for name in fits]  # fmt: skip
         viz.update_region_axes(art.axes, art.images, art.points, list(fits.values()),
-                               study._data("moons", 50, 0.35, state["seed"]), result["extent"], titles)  # fmt: skip
+                               study.moons(*study.FEW_MOONS, state["seed"]), result["extent"], titles)  # fmt: skip
 
 
 class StoppingView(View):
@@ -121,11 +121,11 @@ class StoppingView(View):
                   f"validation loss lowest at epoch {int(np.argmin(result.val_loss))}",
                   f"best validation accuracy at epoch {result.best_epoch}: "
                   f"{result.val_acc[result.best_epoch]:.1%}"]  # fmt: skip
-        viz.update_stopping(art, result, 150, titles)
+        viz.update_stopping(art, result, result.epochs, titles)
 
     def describe(self, result: study.Stopping, state):
         if state["patience"] == 0:
-            return f"no early stopping: 150 epochs, final validation accuracy {result.val_acc[-1]:.1%}"
+            return f"no early stopping: {result.epochs} epochs, final validation accuracy {result.val_acc[-1]:.1%}"
         return f"{result.message}: validation accuracy {result.kept_val_acc:.1%}"
 
 
@@ -149,7 +149,7 @@ class DepthView(View):
         titles = [f"{d} x {n // d} units: roughness {rough[d]:.4f}\ntrain {_percent(fits[d].train_acc)}, "
                   f"val {_percent(fits[d].val_acc)}" for d in study.DEPTHS]  # fmt: skip
         viz.update_region_axes(axes, images, points, [fits[d] for d in study.DEPTHS],
-                               study._data("moons", 200, 0.3, state["seed"]), result["extent"], titles)  # fmt: skip
+                               study.moons(*study.MOONS, state["seed"]), result["extent"], titles)  # fmt: skip
 
     def describe(self, result, state):
         rough = result["rough"]
@@ -192,9 +192,8 @@ class EffectView(View):
 
     def update(self, art, result, state):
         n = state["train_size"]
-        per_epoch = {name: (n if name == "none" else n * (study.COPIES + 1)) // 20 for name in study.AUGMENTATIONS}
         titles = [f"{n} training digits, {study.STEPS} steps each", "after training"]
-        viz.update_effect(art, result, per_epoch, titles)
+        viz.update_effect(art, result, titles)
 
     def describe(self, result, state):
         final = result.final

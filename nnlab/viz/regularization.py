@@ -293,11 +293,12 @@ def draw_effect(figure: Figure, names: list[str]) -> Effect:
     return Effect(ax, curves, bar_ax, bars)
 
 
-def update_effect(art: Effect, result: Any, steps_per_epoch: dict[str, int], titles: list[str]) -> None:
+def update_effect(art: Effect, result: Any, titles: list[str]) -> None:
+    """``result`` is a :class:`nnlab.core.regularization_study.AugmentationEffect`: accuracy against the step."""
     low = 1.0
     for name, curve in art.curves.items():
         acc = np.asarray(result.val_acc[name])
-        curve.set_data(np.arange(acc.size) * steps_per_epoch[name], acc)
+        curve.set_data(np.arange(acc.size) * result.steps_per_epoch[name], acc)
         low = min(low, float(acc[1:].min()) if acc.size > 1 else float(acc.min()))
     art.ax.set_xlim(0, max(c.get_xdata().max() for c in art.curves.values()) or 1)
     art.ax.set_ylim(max(0.0, low - 0.05), 1.0)

@@ -92,6 +92,8 @@ def test_bad_arguments_name_themselves(image):
         augment.random_crop(image, 0, pad=-1)
     with pytest.raises(ValueError, match="scale"):
         augment.random_resized_crop(image, 0, scale=(0.8, 0.2))
+    with pytest.raises(ValueError, match="ratio\\[0\\]"):
+        augment.random_resized_crop(image, 0, ratio=(0.0, 1.0))
     with pytest.raises(ValueError, match="must be \\(H, W, 3\\)"):
         augment.pca_jitter(image[..., 0], 0, np.ones(3), np.eye(3))
     with pytest.raises(ValueError, match="image_a has shape"):

@@ -84,8 +84,9 @@ def test_cmu_far_from_the_optimum_l2_is_flat_and_kl_is_steep():
     l2_grad = np.linalg.norm(study.perceptron_loss(start, X, t, "l2")[1])
     kl_grad = np.linalg.norm(study.perceptron_loss(start, X, t, "kl")[1])
     assert kl_grad > 50 * l2_grad
-    l2_path, l2_err = study.perceptron_path(X, t, "l2", start, 1.0, 100)
-    kl_path, kl_err = study.perceptron_path(X, t, "kl", start, 1.0, 100)
+    l2_path, l2_err, l2_norms = study.perceptron_path(X, t, "l2", start, 1.0, 100)
+    kl_path, kl_err, kl_norms = study.perceptron_path(X, t, "kl", start, 1.0, 100)
+    assert (l2_norms[0], kl_norms[0]) == (l2_grad, kl_grad)  # the path reports the gradient it stepped with
     assert np.linalg.norm(l2_path[-1] - start) < 2.0 and l2_err[-1] > 0.95 * l2_err[0]  # stuck on the plateau
     assert kl_path[-1] @ np.array([1.0, 1.0]) > 3.0 and kl_err[-1] < 0.1 * kl_err[0]  # reached the good side
 
@@ -150,3 +151,5 @@ def test_bad_arguments_name_themselves():
         study.perceptron_path(*study.perceptron_data(0), "l1", (0.0, 0.0), 1.0, 5)
     with pytest.raises(ValueError, match="outlier_y"):
         study.regression(float("nan"), 0)
+    with pytest.raises(ValueError, match="loss=.squared. is not valid; choose one of: logistic, hinge"):
+        study.attribute_loss(1.0, True, "squared")

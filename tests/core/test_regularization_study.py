@@ -73,6 +73,19 @@ def test_the_gallery_draws_the_same_for_the_same_seed():
     assert mix == f"mixup: {a.mix:.1f} three / {1 - a.mix:.1f} seven"
 
 
+def test_bad_arguments_name_themselves():
+    with pytest.raises(ValueError, match="lam"):
+        study.penalties(-1.0)
+    with pytest.raises(ValueError, match="patience"):
+        study.early_stopping(-1)
+    with pytest.raises(ValueError, match="neurons"):
+        study.depth(2)
+    with pytest.raises(ValueError, match="points"):
+        study.moons(3, 0.1, 0)
+    with pytest.raises(ValueError, match="train_size"):
+        study.augmentation_effect(5)
+
+
 def test_cifar10_without_a_folder_is_a_clear_message():
     with pytest.raises(ValueError, match="cifar10_path='' is not valid: type the folder"):
         study.gallery("CIFAR-10", 0, 4, 8, 0.4, 1.0)
