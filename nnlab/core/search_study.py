@@ -20,6 +20,7 @@ import numpy as np
 
 from nnlab.core._checks import as_generator, check_choice, check_int
 from nnlab.core.model import NetworkSpec
+from nnlab.core.preprocessing import Standardize
 from nnlab.core.search import Range, Trial, evaluate, narrow, sample
 from nnlab.core.train import training_objective
 
@@ -94,23 +95,23 @@ HIDDEN = 50
 @lru_cache(maxsize=2)
 def task_data(task: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(X_train, y_train, X_val, y_val): scikit-learn's 8 x 8 digits (1,797 images; 1,000 for training, 500 for
-    validation) or the CS231n spiral (300 points; 240 and 60). Inputs centred and scaled by the training split."""
+    validation) or the CS231n spiral (300 points; 240 and 60), standardized with the training split's
+    statistics (the core's :class:`~nnlab.core.preprocessing.Standardize`)."""
     task = check_choice("task", task, TASKS)
     if task == "digits":
         from nnlab.data.images import load_digits_set
 
         X, y = load_digits_set()
-        order = np.random.default_rng(0).permutation(len(y))
-        train, val = order[:1000], order[1000:1500]
+        n_train, n_val = 1000, 500
     else:
         from nnlab.data.toy2d import spiral
 
         X, y = spiral(100, 3, rng=0)
-        order = np.random.default_rng(0).permutation(len(y))
-        train, val = order[:240], order[240:]
-    mean, std = X[train].mean(axis=0), X[train].std(axis=0) + 1e-8
-    X = (X - mean) / std
-    return X[train], y[train], X[val], y[val]
+        n_train, n_val = 240, 60
+    order = np.random.default_rng(0).permutation(len(y))
+    train, val = order[:n_train], order[n_train : n_train + n_val]
+    scaler = Standardize().fit(X[train])
+    return scaler.transform(X[train]), y[train], scaler.transform(X[val]), y[val]
 
 
 def stage_space(lr: tuple[float, float], reg: tuple[float, float]) -> dict[str, Range]:
