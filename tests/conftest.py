@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
+import resource
 from pathlib import Path
 
 import numpy as np
@@ -40,3 +42,57 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         path = Path(str(item.fspath)).relative_to(root)
         item.add_marker(pytest.mark.xdist_group("browser" if path.parts[0] in ("e2e", "binder") else str(path)))
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _memory_back_after_each_file():
+    """The kernel-wide caches of unit weight draws (up to 1.5 GB for the initialization explorer) are emptied after
+    each test file, so that two workers and the browser tests' kernels fit a CI machine's memory together."""
+    yield
+    import matplotlib.pyplot as plt
+
+    from nnlab.panels import activations, initialization
+
+    initialization.UNITS.clear()
+    activations.UNITS.clear()
+    plt.close("all")
+    gc.collect()
+
+
+def _peak_rss_mb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def _memory_line(name: str) -> str:
+    fields = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines() if ":" in line)
+    total, available = (int(fields[k].split()[0]) // 1024 for k in ("MemTotal", "MemAvailable"))
+    return f"memory at {name}: {total} MB in all, {available} MB available"
+
+
+def pytest_configure(config):
+    if Path("/proc/meminfo").exists() and not hasattr(config, "workerinput"):
+        config._nnlab_memory = [_memory_line("start")]
+
+
+def pytest_sessionfinish(session):
+    """Each worker reports its peak memory to the main process (printed in the summary)."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["peak_rss_mb"] = _peak_rss_mb()
+
+
+def pytest_testnodedown(node, error):
+    lines = getattr(node.config, "_nnlab_memory", None)
+    if lines is not None:
+        lines.append(f"worker {node.gateway.id}: peak {node.workeroutput.get('peak_rss_mb', '?')} MB")
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Memory, so that a CI log tells how close a run came to the machine's limit."""
+    lines = getattr(config, "_nnlab_memory", None)
+    if lines is not None:
+        lines.append(_memory_line("end"))
+        if not any(line.startswith("worker") for line in lines):
+            lines.append(f"this process: peak {_peak_rss_mb()} MB")
+        terminalreporter.write_sep("-", "memory")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -64,9 +64,17 @@ class UnitDrawCache:
             return self._store[key]
         unit = unit_draw(kind, shape, np.random.default_rng([seed, layer]), k=k).astype(self.dtype)
         self._store[key] = unit
-        while sum(a.nbytes for a in self._store.values()) > self.max_bytes and len(self._store) > 1:
+        while self.nbytes > self.max_bytes and len(self._store) > 1:
             self._store.popitem(last=False)
         return unit
+
+    def clear(self) -> None:
+        """Forget every draw (they are drawn again, identically, when next needed)."""
+        self._store.clear()
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in self._store.values())
 
 
 def _matmul(x: np.ndarray, unit: np.ndarray | None, width: int) -> np.ndarray:
