@@ -10,8 +10,14 @@ GIF, MP4 (needs ffmpeg) or a self-contained HTML animation; with ``--sweep KEY=V
 that flip between them, which needs no server:
 
     nnlab export losses --sweep score_car=0,2,4,6 --sweep hinge=hinge,"squared hinge" -o svm.html
- ``--set key=value`` takes JSON
-values (numbers, true/false, lists) and falls back to plain strings.
+    nnlab export trajectories --sweep preset="long valley","saddle point" --sweep frame=[0,50,100] -o paths.html
+
+``--sweep preset=...`` sweeps presets; a key the panel animates gets a play button. ``--notebook`` writes a whole
+lecture notebook as such a page, each panel swept as its cell's metadata declares:
+
+    nnlab export --notebook 05_dropout -o dropout.html
+
+``--set key=value`` takes JSON values (numbers, true/false, lists) and falls back to plain strings.
 """
 
 from __future__ import annotations
@@ -115,6 +121,13 @@ def export(args: argparse.Namespace) -> int:
     from nnlab.panels import get_panel_class
 
     output = check_output(args.output)
+    sweeps = dict(args.sweep or [])
+    if len(sweeps) != len(args.sweep or []):
+        raise ValueError("--sweep: each setting may be swept once")
+    if args.notebook:
+        return export_notebook(args, output, sweeps)
+    if not args.panel:
+        raise ValueError("name a panel (initialization, trajectories, ...) or give --notebook NOTEBOOK")
     cls = get_panel_class(args.panel)
     panel = cls()
     if args.preset:
@@ -124,16 +137,11 @@ def export(args: argparse.Namespace) -> int:
     if panel.error:
         print(f"error: {panel.error}", file=sys.stderr)
         return 2
-    if args.sweep:
+    if sweeps:
         from nnlab.export import write_sweep
 
-        sweeps = dict(args.sweep)
-        if len(sweeps) != len(args.sweep):
-            raise ValueError("--sweep: each setting may be swept once")
-        path = write_sweep(panel, sweeps, output)
-        size = path.stat().st_size
-        pictures = int(__import__("math").prod(len(v) for v in sweeps.values()))
-        print(f"wrote {path}: {pictures} pictures, {size / 1e6:.2f} MB, no server needed")
+        pictures = write_sweep(panel, sweeps, output)
+        print(f"wrote {output}: {pictures} pictures, {output.stat().st_size / 1e6:.2f} MB, no server needed")
         return 0
     options = {}
     if output.suffix.lower().lstrip(".") in ANIMATION_FORMATS:
@@ -143,6 +151,30 @@ def export(args: argparse.Namespace) -> int:
     except OSError as err:
         raise ValueError(f"-o {args.output}: could not write it ({err.strerror or err})") from None
     print(f"wrote {path}" + (f" ({panel.status})" if panel.status else ""))
+    return 0
+
+
+def find_notebook(name: str) -> Path:
+    """A notebook by path, or by name among the lecture notebooks (``05_dropout``, ``05_dropout.ipynb``)."""
+    path = Path(name)
+    if path.exists():
+        return path
+    shipped = notebooks_folder() / Path(name).with_suffix(".ipynb").name
+    if shipped.exists():
+        return shipped
+    names = ", ".join(p.stem for p in sorted(notebooks_folder().glob("*.ipynb")))
+    raise ValueError(f"--notebook {name}: no such file, and no lecture notebook of that name ({names})")
+
+
+def export_notebook(args: argparse.Namespace, output: Path, sweeps: dict[str, list[object]]) -> int:
+    if args.panel or args.preset or args.set or args.animate:
+        raise ValueError("--notebook exports the panels as its cells declare them: give no panel, --preset or --set")
+    try:
+        from nnlab.export import write_notebook_page
+    except ImportError as err:  # pragma: no cover - nbconvert comes with the lab extra
+        raise RuntimeError(f"{err}; install it with: pip install 'nnlab-lectures[lab]'") from None
+    pictures = write_notebook_page(find_notebook(args.notebook), output, sweeps or None)
+    print(f"wrote {output}: {pictures} pictures, {output.stat().st_size / 1e6:.2f} MB, no server needed")
     return 0
 
 
@@ -156,8 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     lab.add_argument("--dir", default="nnlab-notebooks", help="the working copy's folder (default ./nnlab-notebooks)")
     lab.add_argument("--refresh", action="store_true", help="copy the notebooks again, replacing edited copies")
     lab.add_argument("--copy-only", action="store_true", help="copy the notebooks, do not start JupyterLab")
-    ex = sub.add_parser("export", help="render a panel to PNG, SVG, PDF, GIF, MP4 or HTML")
-    ex.add_argument("panel", help="initialization, trajectories, ...")
+    ex = sub.add_parser("export", help="render a panel to PNG, SVG, PDF, GIF, MP4 or HTML, or a notebook to HTML")
+    ex.add_argument("panel", nargs="?", help="initialization, trajectories, ...")
+    ex.add_argument("--notebook", metavar="NOTEBOOK",
+                    help="a lecture notebook (a path, or a name such as 05_dropout) as one .html page that needs no "
+                         "server: its text, and each panel as the sweeps its cell declares (or --sweep)")  # fmt: skip
     ex.add_argument("-o", "--output", required=True, help="the file to write; its extension picks the format")
     ex.add_argument("--preset", help="apply this preset first")
     ex.add_argument("--set", action="append", type=parse_assignment, metavar="KEY=VALUE", help="change the state")

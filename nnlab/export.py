@@ -220,14 +220,20 @@ SWEEP_PAGE = """<!DOCTYPE html>
  .control input[type=range] {{ width: 260px; vertical-align: middle; }}
  .control button {{ margin-right: 4px; }}
  .control button.on {{ background: #1f4e79; color: white; }}
+ #status {{ color: #333; font-size: 90%; min-height: 1.3em; max-width: {width}px; }}
 </style></head><body>
 <div id="sweep">
  <div id="controls"></div>
  <img id="picture" width="{width}" height="{height}" alt="{title}">
+ <div id="status"></div>
 </div>
 <script>
 const keys = {keys};
 const values = {values};
+const players = {players};
+const labels = {labels};
+const statuses = {statuses};
+const fps = {fps};
 const frames = {frames};
 const chosen = keys.map(() => 0);
 const img = document.getElementById("picture");
@@ -236,10 +242,11 @@ function show() {{
   for (let k = 0; k < keys.length; k++) index = index * values[k].length + chosen[k];
   img.src = "data:image/png;base64," + frames[index];
   img.dataset.index = index;
+  document.getElementById("status").textContent = statuses[index];
 }}
 keys.forEach((key, k) => {{
   const row = document.createElement("div"), label = document.createElement("label");
-  row.className = "control"; label.textContent = key + " ";
+  row.className = "control"; label.textContent = labels[k] + " ";
   row.appendChild(label);
   const numeric = values[k].every(v => typeof v === "number");
   if (numeric) {{
@@ -249,6 +256,22 @@ keys.forEach((key, k) => {{
     slider.oninput = () => {{
       chosen[k] = parseInt(slider.value); shown.textContent = " " + values[k][chosen[k]]; show();
     }};
+    if (players.includes(key)) {{  // the panel animates this key: a player steps the slider through its values
+      const play = document.createElement("button");
+      play.textContent = "play"; play.className = "play"; play.setAttribute("aria-label", "play " + key);
+      let timer = null;
+      const stop = () => {{ clearInterval(timer); timer = null; play.textContent = "play"; }};
+      play.onclick = () => {{
+        if (timer) return stop();
+        if (chosen[k] === values[k].length - 1) {{ slider.value = 0; slider.oninput(); }}
+        play.textContent = "pause";
+        timer = setInterval(() => {{
+          if (chosen[k] === values[k].length - 1) return stop();
+          slider.value = chosen[k] + 1; slider.oninput();
+        }}, 1000 / fps);
+      }};
+      row.appendChild(play);
+    }}
     row.appendChild(slider); row.appendChild(shown);
   }} else {{
     const buttons = values[k].map((v, i) => {{
@@ -265,54 +288,182 @@ show();
 """
 
 
-def sweep_pictures(panel: Any, sweeps: dict[str, list[Any]]) -> tuple[list[np.ndarray], dict[str, list[Any]]]:
-    """The panel's picture for every combination of the swept values (the last key varies fastest), from the
-    panel's current state; the values as the panel normalised them. A value the panel refuses is an error
-    naming it."""
-    import itertools
+PRESET = "preset"  # a sweep over the panel's presets (each applied from the defaults, then the other swept keys)
 
+
+def animated_keys(panel: Any) -> list[str]:
+    """The state keys the panel animates: its 'play' controls, and the progress of a panel that plays (training
+    steps, search trials)."""
+    keys = [c.name for c in panel.state_controls() if c.kind == "play"]
+    progress = getattr(panel, "progress_key", "")
+    return keys + ([progress] if progress else [])
+
+
+def normalise_sweeps(panel_class: Any, sweeps: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """``sweeps`` checked against a panel class and normalised as its settings normalise values, the preset
+    first (it varies slowest; ``preset=all`` is every preset). A key or value it refuses is an error naming it."""
     if not sweeps:
         raise ValueError("--sweep: give at least one KEY=V1,V2,... to sweep")
-    total = int(np.prod([len(v) for v in sweeps.values()]))
-    if total > MAX_SWEEP:
-        raise ValueError(f"the sweeps make {total} pictures; at most {MAX_SWEEP} fit one page: sweep fewer values")
-    base = panel.state
-    params = panel.state_params()
+    params = panel_class.state_params()
     normalised = {}
     for key, values in sweeps.items():
-        if key not in params:
+        if not isinstance(values, (list, tuple)) or not values:
+            raise ValueError(f"--sweep {key}: give a list of at least one value, got {values!r}")
+        if key == PRESET:
+            values = list(panel_class.presets) if list(values) == ["all"] else values
+            unknown = [v for v in values if v not in panel_class.presets]
+            if unknown:
+                names = ", ".join(panel_class.presets)
+                raise ValueError(f"--sweep preset: {unknown[0]!r} is not a preset; the presets: {names}")
+            normalised[key] = list(values)
+        elif key not in params:
             raise ValueError(f"--sweep {key}: the panel has no such setting; its settings are: {', '.join(params)}")
-        if not values:
-            raise ValueError(f"--sweep {key}: give at least one value")
-        normalised[key] = [params[key].normalize(key, v) for v in values]
-    pictures = []
+        else:
+            normalised[key] = [params[key].normalize(key, v) for v in values]
+    total = int(np.prod([len(v) for v in normalised.values()]))
+    if total > MAX_SWEEP:
+        raise ValueError(f"the sweeps make {total} pictures; at most {MAX_SWEEP} fit one page: sweep fewer values")
+    return {k: normalised[k] for k in sorted(normalised, key=lambda k: k != PRESET)}
+
+
+def sweep_pictures(
+    panel: Any, sweeps: dict[str, list[Any]]
+) -> tuple[list[np.ndarray], dict[str, list[Any]], list[str]]:
+    """The panel's picture for every combination of the swept values (the last key varies fastest), from the
+    panel's current state, or from each swept preset; the values as :func:`normalise_sweeps` gives them; and each
+    picture's status line."""
+    import itertools
+
+    normalised = normalise_sweeps(type(panel), sweeps)
+    base = panel.state
+    pictures, statuses = [], []
     for combo in itertools.product(*normalised.values()):
-        panel.set(**{**base, **dict(zip(normalised, combo))})
+        chosen = dict(zip(normalised, combo))
+        preset = chosen.pop(PRESET, None)
+        if preset is None:
+            panel.set(**{**base, **chosen})
+        else:
+            panel.apply_preset(preset)
+            if chosen:
+                panel.set(**chosen)
         if panel.error:
             raise ValueError(f"{dict(zip(normalised, combo))}: {panel.error}")
         pictures.append(np.ascontiguousarray(panel.image()[:, :, :3]))
+        statuses.append(panel.status)
     panel.set(**base)
-    return pictures, normalised
+    return pictures, normalised, statuses
 
 
-def write_sweep(panel: Any, sweeps: dict[str, list[Any]], path: str | Path, title: str = "") -> Path:
-    """One self-contained HTML page: the panel's picture for every combination of ``sweeps`` (palette PNGs,
-    base64) and plain-JavaScript controls that flip between them (a slider for numbers, buttons otherwise).
-    No kernel, no network: it opens from disk, on a course website, or in a reveal.js slide as an iframe."""
+def sweep_page(panel: Any, sweeps: dict[str, list[Any]], title: str = "", fps: float = 10) -> tuple[str, int]:
+    """The HTML of a sweep page (see :func:`write_sweep`) and its number of pictures; keys the panel animates get
+    a play button that steps through their values at ``fps``."""
     import json
 
-    path = Path(path)
-    if path.suffix.lower() != ".html":
-        raise ValueError(f"path={str(path)!r}: a sweep page's extension must be .html")
-    pictures, normalised = sweep_pictures(panel, sweeps)
+    pictures, normalised, statuses = sweep_pictures(panel, sweeps)
     encoded = []
     for image in palette_frames(pictures):
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", optimize=True)
         encoded.append(base64.b64encode(buffer.getvalue()).decode("ascii"))
     height, width = pictures[0].shape[:2]
+    players = [k for k in animated_keys(panel) if k in normalised]
+    named: dict[str, str] = {}
+    for control in panel.state_controls():  # the first control of a key names it (a step button may follow)
+        named.setdefault(control.name, control.label)
+    labels = [named.get(key, key) for key in normalised]
     page = SWEEP_PAGE.format(title=title or f"nnlab: {panel.title}", width=width, height=height,
                              keys=json.dumps(list(normalised)), values=json.dumps(list(normalised.values())),
+                             players=json.dumps(players), labels=json.dumps(labels), fps=fps,
+                             statuses=json.dumps(statuses),
                              frames="[" + ",".join(f'"{e}"' for e in encoded) + "]")  # fmt: skip
+    return page, len(pictures)
+
+
+def write_sweep(panel: Any, sweeps: dict[str, list[Any]], path: str | Path, title: str = "") -> int:
+    """One self-contained HTML page: the panel's picture for every combination of ``sweeps`` (palette PNGs,
+    base64) and plain-JavaScript controls that flip between them (a slider for numbers, with a play button
+    where the panel animates; buttons otherwise). No kernel, no network: it opens from disk, on a course
+    website, or in a reveal.js slide as an iframe. Returns the number of pictures."""
+    path = Path(path)
+    if path.suffix.lower() != ".html":
+        raise ValueError(f"path={str(path)!r}: a sweep page's extension must be .html")
+    page, pictures = sweep_page(panel, sweeps, title)
     path.write_text(page, encoding="utf-8")
-    return path
+    return pictures
+
+
+# --- a lecture notebook as a page that needs no server ----------------------------------------------------------
+# nbconvert's lab template, without the two scripts it would fetch from a CDN (require.js, MathJax): the notebooks
+# have no maths, and the panels' pages bring their own plain JavaScript.
+NOTEBOOK_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+"""
+
+
+def notebook_panels(notebook: Any) -> list[tuple[Any, dict[str, Any]]]:
+    """The panel cells of a notebook and what they declare in their ``nnlab`` metadata: ``panel`` (its name),
+    ``sweep`` ({key: values}, as ``--sweep``) and optionally ``preset``."""
+    found = []
+    for cell in notebook.cells:
+        spec = cell.get("metadata", {}).get("nnlab")
+        if cell.cell_type == "code" and spec:
+            if not isinstance(spec, dict) or "panel" not in spec:
+                raise ValueError(f"cell {cell.get('id', '?')}: its 'nnlab' metadata must name a 'panel', got {spec!r}")
+            found.append((cell, spec))
+    return found
+
+
+def notebook_page(notebook_path: str | Path, sweeps: dict[str, list[Any]] | None = None) -> tuple[str, int]:
+    """A lecture notebook as one HTML page: its text and code through nbconvert, and each panel cell's output an
+    interactive sweep page (in an iframe, so that pages do not share their scripts) for the sweeps the cell
+    declares, or ``sweeps`` for every panel. Returns the HTML and the number of pictures."""
+    import html
+
+    import nbformat
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    from nnlab.panels import get_panel_class
+
+    notebook_path = Path(notebook_path)
+    try:
+        notebook = nbformat.read(notebook_path, as_version=4)
+    except FileNotFoundError:
+        raise ValueError(f"--notebook {notebook_path}: no such notebook") from None
+    panels = notebook_panels(notebook)
+    if not panels:
+        raise ValueError(
+            f"--notebook {notebook_path.name}: no cell declares a panel (code-cell metadata "
+            '"nnlab": {"panel": NAME, "sweep": {KEY: [VALUES]}})'
+        )
+    pictures = 0
+    for cell, spec in panels:
+        panel = get_panel_class(spec["panel"])()
+        if spec.get("preset"):
+            panel.apply_preset(spec["preset"])
+        chosen = sweeps or spec.get("sweep") or {}
+        page, count = sweep_page(panel, chosen)
+        pictures += count
+        width, height = (int(v) for v in panel.image().shape[1::-1])
+        rows = len(chosen)
+        frame = (
+            f'<iframe class="nnlab-sweep" title="{html.escape(panel.title)}" srcdoc="{html.escape(page)}" '
+            f'style="width: {width + 20}px; max-width: 100%; height: {height + 36 * rows + 60}px; border: 0">'
+            "</iframe>"
+        )
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": frame})]
+    exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"nnlab.html.j2": NOTEBOOK_TEMPLATE})])
+    exporter.template_file = "nnlab.html.j2"
+    body, _ = exporter.from_notebook_node(notebook)
+    return body, pictures
+
+
+def write_notebook_page(notebook_path: str | Path, path: str | Path, sweeps: dict[str, list[Any]] | None = None) -> int:
+    """Write :func:`notebook_page` to ``path`` (.html); returns the number of pictures."""
+    path = Path(path)
+    if path.suffix.lower() != ".html":
+        raise ValueError(f"path={str(path)!r}: a notebook page's extension must be .html")
+    body, pictures = notebook_page(notebook_path, sweeps)
+    path.write_text(body, encoding="utf-8")
+    return pictures

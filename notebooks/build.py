@@ -22,12 +22,21 @@ SOURCES = HERE / "src"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
-def cells(name: str) -> list[tuple[str, str]]:
-    """(kind, source) of every cell of ``name`` ("02_preprocessing.ipynb"), kind "md" or "code"."""
+def read(name: str):
     import jupytext
 
-    nb = jupytext.read(SOURCES / f"{Path(name).stem}.py", fmt="py:percent")
-    return [("md" if cell.cell_type == "markdown" else "code", cell.source) for cell in nb.cells]
+    return jupytext.read(SOURCES / f"{Path(name).stem}.py", fmt="py:percent")
+
+
+def cells(name: str) -> list[tuple[str, str]]:
+    """(kind, source) of every cell of ``name`` ("02_preprocessing.ipynb"), kind "md" or "code"."""
+    return [("md" if cell.cell_type == "markdown" else "code", cell.source) for cell in read(name).cells]
+
+
+def declared(name: str) -> list[dict | None]:
+    """Each cell's ``nnlab`` metadata, or None. A panel's cell declares its panel and the sweeps of its page
+    without a server (``nnlab export --notebook``): ``# %% nnlab={"panel": ..., "sweep": {...}}`` in the source."""
+    return [cell.metadata.get("nnlab") for cell in read(name).cells]
 
 
 NOTEBOOKS = sorted(f"{path.stem}.ipynb" for path in SOURCES.glob("*.py"))
@@ -68,7 +77,11 @@ def notebook(items: list[tuple[str, str]], name: str) -> dict:
 
 
 def render(name: str) -> str:
-    return json.dumps(notebook(cells(name), name), indent=1, ensure_ascii=False) + "\n"
+    nb = notebook(cells(name), name)
+    for cell, metadata in zip(nb["cells"], declared(name)):
+        if metadata is not None:
+            cell["metadata"]["nnlab"] = metadata
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
 def main() -> None:

@@ -55,6 +55,12 @@ def test_export_writes_a_still_and_an_animation(tmp_path, capsys):
             ],
             "the sweeps make 420 pictures; at most 400",
         ),  # fmt: skip
+        (["export", "dropout", "--sweep", "preset=nope", "-o", "x.html"], "--sweep preset: 'nope' is not a preset"),
+        (["export", "--notebook", "05_dropout", "dropout", "-o", "x.html"], "--notebook exports the panels as its"),
+        (["export", "--notebook", "00_index", "-o", "x.html"], "--notebook 00_index.ipynb: no cell declares a panel"),
+        (["export", "--notebook", "99_nope", "-o", "x.html"], "--notebook 99_nope: no such file, and no lecture"),
+        (["export", "--notebook", "05_dropout", "-o", "x.png"], "a notebook page's extension must be .html"),
+        (["export", "-o", "x.png"], "name a panel (initialization, trajectories, ...) or give --notebook"),
     ],
 )
 def test_export_errors_are_one_line_messages(args, message, capsys):
@@ -96,3 +102,67 @@ def test_module_runs_as_a_command(tmp_path):
                           "-o", str(tmp_path / "t.png")], capture_output=True, text=True)  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "t.png").stat().st_size > 10_000
+
+
+def page_data(html: str, name: str) -> object:
+    import json
+    import re
+
+    return json.loads(re.search(rf"const {name} = (.*);", html).group(1))
+
+
+def test_a_preset_sweep_starts_each_picture_from_its_preset_and_an_animated_key_gets_a_player(tmp_path, capsys):
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from nnlab.panels.trajectories import TrajectoriesPanel
+
+    page = tmp_path / "paths.html"
+    assert main(["export", "trajectories", "--sweep", "frame=[0,100]", "--sweep", "preset=[\"saddle point\", "
+                 "\"long valley\"]", "-o", str(page)]) == 0  # fmt: skip
+    html = page.read_text()
+    assert page_data(html, "keys") == ["preset", "frame"]  # the preset first: it varies slowest
+    assert page_data(html, "players") == ["frame"]  # the panel animates frame: a play button steps through it
+    assert page_data(html, "labels") == ["preset", "step"]  # the controls' own labels
+    frames = page_data(html, "frames")
+    assert len(frames) == 4 and "4 pictures" in capsys.readouterr().out
+    shown = np.asarray(Image.open(io.BytesIO(base64.b64decode(frames[3]))).convert("RGB")).astype(float)
+    panel = TrajectoriesPanel()
+    panel.apply_preset("long valley")
+    panel.set(frame=100)
+    other = TrajectoriesPanel()
+    other.apply_preset("saddle point")
+    other.set(frame=100)
+    expected, wrong = (p.image()[:, :, :3].astype(float) for p in (panel, other))
+    assert np.abs(shown - expected).mean() < 2.0 < np.abs(shown - wrong).mean()
+    assert page_data(html, "statuses")[3] == panel.status
+
+
+def test_a_notebook_page_has_its_text_and_each_panel_swept_as_its_cell_declares(tmp_path, capsys):
+    import html as markup
+    import re
+
+    import nbformat
+
+    from nnlab.__main__ import find_notebook
+    from nnlab.panels.dropout import DropoutPanel
+
+    out = tmp_path / "dropout.html"
+    assert main(["export", "--notebook", "05_dropout", "-o", str(out)]) == 0
+    notebook = nbformat.read(find_notebook("05_dropout"), as_version=4)
+    (cell,) = [c for c in notebook.cells if "nnlab" in c.metadata]
+    assert cell.metadata["nnlab"] == {"panel": "dropout", "sweep": {"preset": ["all"]}}
+    pictures = len(DropoutPanel.presets)
+    assert f"{pictures} pictures" in capsys.readouterr().out
+    text = out.read_text()
+    assert "<h1" in text and "Dropout" in text and "Try this" in text  # the notebook's text
+    assert "DropoutPanel()" in re.sub(r"<[^>]+>", "", text)  # and its code
+    (frame,) = re.findall(r'<iframe class="nnlab-sweep"[^>]*srcdoc="([^"]*)"', text)
+    inner = markup.unescape(frame)
+    assert page_data(inner, "values") == [list(DropoutPanel.presets)]
+    assert len(page_data(inner, "frames")) == pictures
+    # nothing to fetch: no script or stylesheet from a server (nbconvert's require.js and MathJax left out)
+    assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?:", text)

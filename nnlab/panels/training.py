@@ -156,7 +156,9 @@ class RegionsView(_TrainingView):
     def update(self, art, result: Frame, state):
         regions, curves = art
         last = result.run.snapshots[-1]
-        title = f"step {result.run.iteration}: train {last.train_acc:.0%}, validation {last.val_acc:.0%}"
+        title = f"step {result.run.iteration}: train {last.train_acc:.0%}, " + (
+            "no validation split" if np.isnan(last.val_acc) else f"validation {last.val_acc:.0%}"
+        )
         if result.gallery is not None:
             viz.update_gallery(regions, *result.gallery, title + " (guesses; the truth in brackets)")
         else:

@@ -81,6 +81,11 @@ def update_curves(art: Curves, run: Any) -> None:
     art.val_loss.set_data(at, np.where(val > 0, val, np.nan))
     art.train_acc.set_data(at, [s.train_acc for s in snaps])
     art.val_acc.set_data(at, [s.val_acc for s in snaps])
+    # Without a validation split there is no orange line: the titles do not promise one.
+    validated = bool(np.isfinite(val).any())
+    art.loss_ax.set_title("loss: train (blue, each step)" + (", validation (orange)" if validated else ""),
+                          fontsize="medium")  # fmt: skip
+    art.acc_ax.set_title("accuracy: train (blue)" + (", validation (orange)" if validated else ""), fontsize="medium")
     end = max(run.iteration, 10)
     _limits(art.loss_ax, [loss, val, np.array([s.train_loss for s in snaps])], True, end)
     art.acc_ax.set_xlim(0, end)

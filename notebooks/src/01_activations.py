@@ -12,7 +12,7 @@
 # under f), *zig-zag* (why zero-centred outputs matter), *dead units* (ReLUs that never fire),
 # *depth* (statistics through 50 layers) and *race* (which trains faster).
 
-# %%
+# %% nnlab={"panel": "activations", "sweep": {"preset": ["all"]}}
 from nnlab.panels.activations import ActivationsPanel
 
 panel = ActivationsPanel()

@@ -9,7 +9,7 @@
 # All of these statistics are _fitted on the training split_ and then applied to the
 # validation and test splits. In the panel, training points are blue and test points orange.
 
-# %%
+# %% nnlab={"panel": "preprocessing", "sweep": {"preset": ["all"]}}
 from nnlab.panels.preprocessing import PreprocessingPanel
 
 panel = PreprocessingPanel()

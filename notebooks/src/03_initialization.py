@@ -10,7 +10,7 @@
 # 6 layers of 4,096 tanh units, weights drawn as `std * randn(4096, 4096)`. Each row is a
 # layer's histogram; the strip on the right follows each layer's mean and standard deviation.
 
-# %%
+# %% nnlab={"panel": "initialization", "sweep": {"preset": ["all"]}}
 from nnlab.panels.initialization import InitializationPanel
 
 panel = InitializationPanel()

@@ -11,7 +11,7 @@
 # The views: *one batch*, *batch to batch*, *coupled*, *train vs eval*, *backward* and
 # *rescue*.
 
-# %%
+# %% nnlab={"panel": "batchnorm", "sweep": {"preset": ["all"]}}
 from nnlab.panels.batchnorm import BatchNormPanel
 
 panel = BatchNormPanel()

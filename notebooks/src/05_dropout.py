@@ -10,7 +10,7 @@
 # In nnlab _p_ is always the probability of _keeping_ a unit; the drop probability is 1 - p.
 # (PyTorch's `nn.Dropout(p)` takes the drop probability.)
 
-# %%
+# %% nnlab={"panel": "dropout", "sweep": {"preset": ["all"]}}
 from nnlab.panels.dropout import DropoutPanel
 
 panel = DropoutPanel()

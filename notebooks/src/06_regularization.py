@@ -11,7 +11,7 @@
 # *augmentation* and *accuracy gain*. Every network here trains with the same core as
 # the training notebook; every augmentation is one numpy function in `nnlab.core.augment`.
 
-# %%
+# %% nnlab={"panel": "regularization", "sweep": {"preset": ["all"]}}
 from nnlab.panels.regularization import RegularizationPanel
 
 panel = RegularizationPanel()

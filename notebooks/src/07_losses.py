@@ -13,7 +13,7 @@
 # attribute). Every value and gradient drawn comes from `nnlab.core.losses`, the same functions
 # the training notebook uses.
 
-# %%
+# %% nnlab={"panel": "losses", "sweep": {"preset": ["all"]}}
 from nnlab.panels.losses import LossesPanel
 
 panel = LossesPanel()

@@ -11,7 +11,7 @@
 # `nnlab.core.optim`, the same objects that train networks in nnlab (and that match
 # `torch.optim` to rounding).
 
-# %%
+# %% nnlab={"panel": "trajectories", "sweep": {"preset": ["long valley", "noisy bowl: momentum smooths"], "frame": [0, 15, 30, 45, 60, 75, 90, 105, 120, 135, 150, 165, 180, 195, 210, 225, 240, 255, 270, 285, 300]}}
 from nnlab.panels.trajectories import TrajectoriesPanel
 
 panel = TrajectoriesPanel()

@@ -173,3 +173,39 @@ def test_a_sweep_page_works_from_disk_with_the_network_blocked(chromium, tmp_pat
         page.screenshot(path=str(tmp_path / "sweep.png"))
     finally:
         context.close()
+
+
+def test_a_notebook_page_plays_its_panel_from_disk_with_the_network_blocked(chromium, tmp_path):
+    """``nnlab export --notebook``: the lecture's text with the panel's page inside; its play button steps the
+    picture through the swept frames, and nothing is fetched."""
+    from nnlab.__main__ import main
+
+    page_file = tmp_path / "optimizers.html"
+    assert main(["export", "--notebook", "10_optimizers", "--sweep", "frame=[0,100,200]", "-o", str(page_file)]) == 0
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    asked, errors = [], []
+    context.route("**/*", lambda route: route.continue_() if route.request.url == page_file.as_uri()
+                  else (asked.append(route.request.url), route.abort()))  # fmt: skip
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(page_file.as_uri())
+        assert page.get_by_role("heading", name="Optimizers").first.is_visible()  # the notebook's text
+        panel = page.frame_locator("iframe.nnlab-sweep")
+        picture = panel.locator("#picture")
+        first = picture.get_attribute("src")
+        assert picture.get_attribute("data-index") == "0"
+        panel.get_by_role("button", name="play frame").click()
+        page.wait_for_function(
+            "() => document.querySelector('iframe.nnlab-sweep').contentDocument"
+            ".getElementById('picture').dataset.index === '2'",
+            timeout=10_000,
+        )
+        assert picture.get_attribute("src") != first
+        assert panel.get_by_label("frame").input_value() == "2"
+        assert panel.get_by_role("button", name="play frame").text_content() == "play"  # it stopped at the end
+        assert asked == [] and errors == []
+        page.screenshot(path=str(tmp_path / "notebook_page.png"), full_page=True)
+    finally:
+        context.close()

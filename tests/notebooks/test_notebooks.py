@@ -82,3 +82,21 @@ def test_presets_controls_and_views_named_in_the_text_exist_in_the_notebooks_pan
     italic = set(re.findall(r"(?<!\*)\*([^*\n]+)\*(?!\*)", text))
     assert bold <= presets, f"not a preset or button: {sorted(bold - presets)}"
     assert italic <= labels, f"not a control, view or option: {sorted(italic - labels)}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_panel_cell_declares_its_panel_and_a_valid_sweep_for_the_page_without_a_server(name):
+    """``nnlab export --notebook`` sweeps each panel as its cell declares: the cell that builds a panel names it,
+    and the sweep's keys, values and presets are the panel's own (checked without rendering)."""
+    from nnlab.export import normalise_sweeps
+    from nnlab.panels import get_panel_class, load_all
+
+    declared = BUILD.declared(name)
+    for (kind, source), metadata in zip(BUILD.cells(name), declared):
+        built = [cls for cls in load_all().values() if f"{cls.__name__}()" in source]
+        if kind == "code" and built:
+            assert metadata is not None, "a panel's cell must declare its sweep: # %% nnlab={...}"
+            assert get_panel_class(metadata["panel"]) is built[0]
+            normalise_sweeps(built[0], metadata["sweep"])  # raises, naming the key or value, if one is wrong
+        else:
+            assert metadata is None
