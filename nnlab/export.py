@@ -266,8 +266,8 @@ keys.forEach((key, k) => {{
         if (chosen[k] === values[k].length - 1) {{ slider.value = 0; slider.oninput(); }}
         play.textContent = "pause";
         timer = setInterval(() => {{
-          if (chosen[k] === values[k].length - 1) return stop();
           slider.value = chosen[k] + 1; slider.oninput();
+          if (chosen[k] === values[k].length - 1) stop();  // the last picture: the player stops on it
         }}, 1000 / fps);
       }};
       row.appendChild(play);

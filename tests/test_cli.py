@@ -160,8 +160,8 @@ def test_a_notebook_page_has_its_text_and_each_panel_swept_as_its_cell_declares(
     text = out.read_text()
     assert "<h1" in text and "Dropout" in text and "Try this" in text  # the notebook's text
     assert "DropoutPanel()" in re.sub(r"<[^>]+>", "", text)  # and its code
-    (frame,) = re.findall(r'<iframe class="nnlab-sweep"[^>]*srcdoc="([^"]*)"', text)
-    inner = markup.unescape(frame)
+    (frame,) = re.findall(r"<iframe [^>]*srcdoc=(\"[^\"]*\"|'[^']*')", text)  # nbconvert may requote it
+    inner = markup.unescape(frame[1:-1])
     assert page_data(inner, "values") == [list(DropoutPanel.presets)]
     assert len(page_data(inner, "frames")) == pictures
     # nothing to fetch: no script or stylesheet from a server (nbconvert's require.js and MathJax left out)

@@ -203,7 +203,7 @@ def test_a_notebook_page_plays_its_panel_from_disk_with_the_network_blocked(chro
             timeout=10_000,
         )
         assert picture.get_attribute("src") != first
-        assert panel.get_by_label("frame").input_value() == "2"
+        assert panel.get_by_role("slider", name="frame").input_value() == "2"
         assert panel.get_by_role("button", name="play frame").text_content() == "play"  # it stopped at the end
         assert asked == [] and errors == []
         page.screenshot(path=str(tmp_path / "notebook_page.png"), full_page=True)
