@@ -48,21 +48,22 @@ def lab_command(notebooks: Path, extra: list[str]) -> list[str]:
 
 
 def copy_notebooks(source: Path, target: Path, refresh: bool = False) -> list[Path]:
-    """Copy the lecture notebooks into ``target`` (a working copy: autosave never writes into the originals).
+    """Copy the lecture notebooks into ``target`` (a working copy: autosave never writes into the originals), with
+    the slideshows' style sheets beside them.
 
-    A notebook already there is kept (a student's edits are never overwritten) unless ``refresh``.
+    A file already there is kept (a student's edits are never overwritten) unless ``refresh``.
     Returns the notebooks copied.
     """
     import shutil
 
     target.mkdir(parents=True, exist_ok=True)
     copied = []
-    for notebook in sorted(source.glob("*.ipynb")):
-        dest = target / notebook.name
+    for path in sorted([*source.glob("*.ipynb"), *source.glob("*.css")]):
+        dest = target / path.name
         if refresh or not dest.exists():
-            shutil.copyfile(notebook, dest)
+            shutil.copyfile(path, dest)
             copied.append(dest)
-    return copied
+    return [path for path in copied if path.suffix == ".ipynb"]
 
 
 def parse_assignment(text: str) -> tuple[str, object]:

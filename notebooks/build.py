@@ -69,7 +69,9 @@ def notebook(items: list[tuple[str, str]], name: str) -> dict:
         "metadata": {
             "kernelspec": KERNELSPEC,
             "language_info": {"name": "python"},
-            "rise": {"scroll": True, "enable_chalkboard": False, "center": False},
+            # "white": reveal.js's default "simple" theme fetches its fonts from fonts.googleapis.com (no network
+            # in a lecture hall, an error in the console); "white" has its fonts in the extension.
+            "rise": {"scroll": True, "enable_chalkboard": False, "center": False, "theme": "white"},
         },
         "nbformat": 4,
         "nbformat_minor": 5,
@@ -84,10 +86,20 @@ def render(name: str) -> str:
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
+# RISE loads rise.css and <notebook>.css from beside each notebook it shows, and logs an error for each one that
+# is missing: rise.css holds the shared slide styles, and every notebook gets a file of its own.
+OWN_CSS = "/* {name}'s own slide styles (RISE loads this file beside the notebook); the shared ones are in rise.css. */\n"
+
+
+def own_css(name: str) -> str:
+    return OWN_CSS.format(name=Path(name).stem)
+
+
 def main() -> None:
     for name in NOTEBOOKS:
         (HERE / name).write_text(render(name))
-        print("wrote", HERE / name)
+        (HERE / name).with_suffix(".css").write_text(own_css(name))
+        print("wrote", HERE / name, "and its .css")
 
 
 if __name__ == "__main__":

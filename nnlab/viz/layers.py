@@ -41,6 +41,10 @@ def histogram_rows(values: Sequence[np.ndarray], edges: np.ndarray, drop_zeros: 
     """
     rows = []
     lo, hi = edges[0], edges[-1]
+    # Evenly spaced edges (np.linspace): numpy's counting by arithmetic, half the time of its search by sorting for
+    # a layer of 16 x 4096 values, and the same counts (numpy corrects values on an edge to the edges' bins).
+    bins = len(edges) - 1
+    even = bool(np.allclose(np.diff(edges), (hi - lo) / bins, rtol=1e-9, atol=0))
     for v in values:
         flat = np.ravel(v)
         finite = flat[np.isfinite(flat)]
@@ -51,7 +55,7 @@ def histogram_rows(values: Sequence[np.ndarray], edges: np.ndarray, drop_zeros: 
         else:
             zeros = 0.0
         beyond = np.count_nonzero((finite < lo) | (finite > hi)) / n
-        counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
+        counts, _ = np.histogram(np.clip(finite, lo, hi), bins=bins if even else edges, range=(lo, hi))
         rows.append(RowHistogram(counts.astype(float), beyond, zeros))
     return rows
 

@@ -35,6 +35,13 @@ def test_committed_notebook_equals_what_build_writes(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_each_notebook_has_the_style_sheet_rise_asks_for_beside_it(name):
+    """RISE loads rise.css and <notebook>.css beside the notebook and logs an error for each missing one."""
+    assert (NOTEBOOK_DIR / name).with_suffix(".css").read_text() == BUILD.own_css(name), "run: python notebooks/build.py"
+    assert "text-transform: none" in (NOTEBOOK_DIR / "rise.css").read_text()
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_notebook_has_a_kernelspec_slides_and_no_outputs(name):
     nbformat = pytest.importorskip("nbformat")
     nb = nbformat.read(NOTEBOOK_DIR / name, as_version=4)

@@ -57,6 +57,8 @@ def test_the_wheel_and_sdist_are_named_and_versioned_from_one_place_and_pass_twi
     assert out.count("PASSED") == 2, out
     names = zipfile.ZipFile(wheel).namelist()
     assert sorted(Path(n).name for n in names if n.startswith("nnlab/notebooks/") and n.endswith(".ipynb")) == NOTEBOOKS
+    styles = sorted(Path(n).name for n in names if n.startswith("nnlab/notebooks/") and n.endswith(".css"))
+    assert styles == sorted(["rise.css", *(Path(n).with_suffix(".css").name for n in NOTEBOOKS)])  # the slideshows'
     assert any(n.endswith("entry_points.txt") for n in names)
 
 
@@ -74,6 +76,7 @@ def test_the_installed_wheel_copies_the_notebooks_exports_and_runs_them_headless
     work = tmp_path / "work"
     out = run([bin_ / "nnlab", "lab", "--copy-only", "--dir", work], tmp_path)
     assert f"({len(NOTEBOOKS)} copied)" in out and sorted(p.name for p in work.glob("*.ipynb")) == NOTEBOOKS
+    assert (work / "rise.css").exists() and (work / "10_optimizers.css").exists()  # RISE looks for them there
     (work / "00_index.ipynb").write_text("a student's edit")
     assert "(0 copied)" in run([bin_ / "nnlab", "lab", "--copy-only", "--dir", work], tmp_path)
     assert (work / "00_index.ipynb").read_text() == "a student's edit"
