@@ -2,6 +2,7 @@
 
     python bench/bench_browser.py               # quiet machine
     python bench/bench_browser.py --contended   # with one CPU-bound process running beside it
+    python bench/bench_browser.py 03_initialization 06_regularization   # only these notebooks
 
 For each panel: run its notebook, then press an arrow key on its main slider ``--steps`` times (always one way,
 so that every step is a new value) and time each from the key press to the canvas's pixels changing (polled every
@@ -63,7 +64,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--contended", action="store_true", help="run one CPU-bound process beside the lab")
     parser.add_argument("--steps", type=int, default=10, help="slider steps per panel (default 10)")
+    parser.add_argument("only", nargs="*", help="measure only these notebooks (03_initialization, ...); default all")
     args = parser.parse_args()
+    chosen = {nb: slider for nb, slider in MAIN_SLIDER.items() if not args.only or Path(nb).stem in args.only}
+    if not chosen:
+        parser.error(f"no such notebook; choose from: {', '.join(Path(nb).stem for nb in MAIN_SLIDER)}")
     from playwright.sync_api import sync_playwright
 
     hog = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if args.contended else None
@@ -73,7 +78,7 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 900})
-            for notebook, (label, key) in MAIN_SLIDER.items():
+            for notebook, (label, key) in chosen.items():
                 print("measuring", notebook, flush=True)
                 panel = run_all(page, lab, notebook).first
                 times = latencies(page, panel, label, key, min(args.steps, STEPS_AT_MOST.get(notebook, args.steps)))
