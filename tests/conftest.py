@@ -35,7 +35,7 @@ def reference_params():
 
 
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (``-n 2 --dist loadgroup`` in pyproject.toml), each test file runs whole on one worker,
+    """Under pytest-xdist (``-n auto --dist loadgroup`` in pyproject.toml), each test file runs whole on one worker,
     in its own order (module fixtures are shared by its tests, as in a run without workers), and the browser and
     Binder tests share one worker, one after another: each starts servers, kernels and a browser of its own."""
     root = Path(__file__).parent
@@ -63,10 +63,65 @@ def _peak_rss_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
-def _memory_line(name: str) -> str:
-    fields = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines() if ":" in line)
+def _cgroup_limit_mb() -> int | None:
+    """The memory limit of this process's control group (v2 or v1), if it has one."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controllers == "":  # v2
+            candidates = [Path("/sys/fs/cgroup") / path.lstrip("/") / "memory.max"]
+        elif "memory" in controllers.split(","):  # v1
+            candidates = [Path("/sys/fs/cgroup/memory") / path.lstrip("/") / "memory.limit_in_bytes"]
+        else:
+            continue
+        for candidate in candidates:
+            try:
+                value = candidate.read_text().strip()
+            except OSError:
+                continue
+            if value.isdigit() and int(value) < 1 << 60:
+                return int(value) // 2**20
+    return None
+
+
+def _available_mb() -> tuple[int, int, int | None] | None:
+    """(MemTotal, MemAvailable, the control group's limit) in MB, on Linux."""
+    try:
+        text = Path("/proc/meminfo").read_text()
+    except OSError:
+        return None
+    fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
     total, available = (int(fields[k].split()[0]) // 1024 for k in ("MemTotal", "MemAvailable"))
-    return f"memory at {name}: {total} MB in all, {available} MB available"
+    return total, available, _cgroup_limit_mb()
+
+
+def _memory_line(name: str) -> str:
+    total, available, limit = _available_mb()
+    return f"memory at {name}: {total} MB in all, {available} MB available" + (
+        f", the control group's limit {limit} MB" if limit is not None else ""
+    )
+
+
+# Two workers held up to about 7 GB together with the browser tests' kernels (2026-11-24, two workers at peaks of
+# 3.6 and 2.9 GB); with less memory than this the suite runs on one worker, slower but whole.
+TWO_WORKERS_MB = 12_000
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto`` (pyproject.toml): two workers on two or more cores when the memory allows, else one."""
+    import os
+
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own rule reads it
+    memory = _available_mb()
+    room = None if memory is None else min(m for m in memory[1:] if m is not None)
+    workers = 2 if (os.cpu_count() or 1) >= 2 and (room is None or room >= TWO_WORKERS_MB) else 1
+    config._nnlab_workers = f"{workers} worker(s): {os.cpu_count()} cores, {room} MB of memory to use"
+    return workers
 
 
 def pytest_configure(config):
@@ -91,6 +146,8 @@ def pytest_terminal_summary(terminalreporter, config):
     lines = getattr(config, "_nnlab_memory", None)
     if lines is not None:
         lines.append(_memory_line("end"))
+        if hasattr(config, "_nnlab_workers"):
+            lines.append(config._nnlab_workers)
         if not any(line.startswith("worker") for line in lines):
             lines.append(f"this process: peak {_peak_rss_mb()} MB")
         terminalreporter.write_sep("-", "memory")
