@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -140,6 +142,23 @@ def test_server_logs_are_outside_the_notebooks(lab):
     assert not any(Path(p).suffix == ".log" for p in (Path(lab.log).parent / "notebooks").iterdir())
 
 
+@contextmanager
+def offline_page(chromium, page_file: Path, width: int, height: int) -> Iterator[tuple[object, list, list]]:
+    """A page in a context that refuses every request but ``page_file`` itself; yields it with the lists of the
+    requests refused and of the console errors."""
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    asked, errors = [], []
+    context.route("**/*", lambda route: route.continue_() if route.request.url == page_file.as_uri()
+                  else (asked.append(route.request.url), route.abort()))  # fmt: skip
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        yield page, asked, errors
+    finally:
+        context.close()
+
+
 def test_a_sweep_page_works_from_disk_with_the_network_blocked(chromium, tmp_path):
     """``nnlab export --sweep``: opened from a file with every request but the page itself refused, its slider
     and buttons flip between the precomputed pictures, and nothing is fetched."""
@@ -148,14 +167,7 @@ def test_a_sweep_page_works_from_disk_with_the_network_blocked(chromium, tmp_pat
     page_file = tmp_path / "svm.html"
     assert main(["export", "losses", "--sweep", "score_car=0,3,6", "--sweep", 'hinge=["hinge", "squared hinge"]',
                  "-o", str(page_file)]) == 0  # fmt: skip
-    context = chromium.new_context(viewport={"width": 1100, "height": 800})
-    asked, errors = [], []
-    context.route("**/*", lambda route: route.continue_() if route.request.url == page_file.as_uri()
-                  else (asked.append(route.request.url), route.abort()))  # fmt: skip
-    page = context.new_page()
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with offline_page(chromium, page_file, 1100, 800) as (page, asked, errors):
         page.goto(page_file.as_uri())
         picture = page.locator("#picture")
         shown = lambda: (picture.get_attribute("data-index"), picture.get_attribute("src"))  # noqa: E731
@@ -171,8 +183,6 @@ def test_a_sweep_page_works_from_disk_with_the_network_blocked(chromium, tmp_pat
         assert page.evaluate("document.getElementById('picture').naturalWidth") > 0  # the picture decoded
         assert asked == [] and errors == []
         page.screenshot(path=str(tmp_path / "sweep.png"))
-    finally:
-        context.close()
 
 
 def test_a_notebook_page_plays_its_panel_from_disk_with_the_network_blocked(chromium, tmp_path):
@@ -182,14 +192,7 @@ def test_a_notebook_page_plays_its_panel_from_disk_with_the_network_blocked(chro
 
     page_file = tmp_path / "optimizers.html"
     assert main(["export", "--notebook", "10_optimizers", "--sweep", "frame=[0,100,200]", "-o", str(page_file)]) == 0
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    asked, errors = [], []
-    context.route("**/*", lambda route: route.continue_() if route.request.url == page_file.as_uri()
-                  else (asked.append(route.request.url), route.abort()))  # fmt: skip
-    page = context.new_page()
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with offline_page(chromium, page_file, 1280, 900) as (page, asked, errors):
         page.goto(page_file.as_uri())
         assert page.get_by_role("heading", name="Optimizers").first.is_visible()  # the notebook's text
         panel = page.frame_locator("iframe.nnlab-sweep")
@@ -207,5 +210,3 @@ def test_a_notebook_page_plays_its_panel_from_disk_with_the_network_blocked(chro
         assert panel.get_by_role("button", name="play frame").text_content() == "play"  # it stopped at the end
         assert asked == [] and errors == []
         page.screenshot(path=str(tmp_path / "notebook_page.png"), full_page=True)
-    finally:
-        context.close()
