@@ -13,6 +13,7 @@ each frame redrawing only a view's dynamic artists); this module encodes them:
 from __future__ import annotations
 
 import base64
+import html
 import io
 import shutil
 import subprocess
@@ -354,10 +355,17 @@ def sweep_pictures(
     return pictures, normalised, statuses
 
 
+def script(value: Any) -> str:
+    """``value`` as JavaScript inside a <script> element: JSON, with "</" written "<\\/" so that no text (a status
+    line, a preset's name) can end the element."""
+    import json
+
+    return json.dumps(value).replace("</", "<\\/")
+
+
 def sweep_page(panel: Any, sweeps: dict[str, list[Any]], title: str = "", fps: float = 10) -> tuple[str, int]:
     """The HTML of a sweep page (see :func:`write_sweep`) and its number of pictures; keys the panel animates get
     a play button that steps through their values at ``fps``."""
-    import json
 
     pictures, normalised, statuses = sweep_pictures(panel, sweeps)
     encoded = []
@@ -371,10 +379,10 @@ def sweep_page(panel: Any, sweeps: dict[str, list[Any]], title: str = "", fps: f
     for control in panel.state_controls():  # the first control of a key names it (a step button may follow)
         named.setdefault(control.name, control.label)
     labels = [named.get(key, key) for key in normalised]
-    page = SWEEP_PAGE.format(title=title or f"nnlab: {panel.title}", width=width, height=height,
-                             keys=json.dumps(list(normalised)), values=json.dumps(list(normalised.values())),
-                             players=json.dumps(players), labels=json.dumps(labels), fps=fps,
-                             statuses=json.dumps(statuses),
+    page = SWEEP_PAGE.format(title=html.escape(title or f"nnlab: {panel.title}"), width=width, height=height,
+                             keys=script(list(normalised)), values=script(list(normalised.values())),
+                             players=script(players), labels=script(labels), fps=fps,
+                             statuses=script(statuses),
                              frames="[" + ",".join(f'"{e}"' for e in encoded) + "]")  # fmt: skip
     return page, len(pictures)
 
@@ -418,8 +426,6 @@ def notebook_page(notebook_path: str | Path, sweeps: dict[str, list[Any]] | None
     """A lecture notebook as one HTML page: its text and code through nbconvert, and each panel cell's output an
     interactive sweep page (in an iframe, so that pages do not share their scripts) for the sweeps the cell
     declares, or ``sweeps`` for every panel. Returns the HTML and the number of pictures."""
-    import html
-
     import nbformat
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
