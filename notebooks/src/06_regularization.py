@@ -60,3 +60,11 @@ panel
 #   validation accuracy from about 81% to 84%; flips lower it to 76%. With *training digits*
 #   100 or more, the gain is gone: as EECS 498 says, augmentation matters most for small data
 #   sets.
+
+# %% [markdown]
+# ## A note on the slides
+#
+# - EECS 498 lecture 10 shows cutout (Cutout, DeVries and Taylor 2017) on a slide titled
+#   "Stochastic Depth", the title of the slide before it. Cutout zeroes one square of the
+#   input image; stochastic depth drops whole residual blocks while training. Only cutout is
+#   here (**augmentations of a photograph**, *cutout size*).

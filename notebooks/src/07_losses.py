@@ -59,3 +59,22 @@ panel
 #   the "loss" would be negative and maximized. The attribute hinge is max(0, 1 - y_ij f_j)
 #   with y_ij = +1 or -1. **attribute absent, score 3**: the hinge grows linearly once the score
 #   is on the wrong side of the margin; the logistic loss too, after a smooth bend.
+
+# %% [markdown]
+# ## A note on the notes
+#
+# - The CS231n notes give the gradient of the L2 regression loss L_i = ||f - y_i||^2 on one
+#   output as delta_ij (the difference between prediction and truth). The gradient of a square
+#   is twice that: 2 delta_ij, which is what the *regression* view draws. The notes' delta_ij
+#   is the gradient of 1/2 ||f - y_i||^2. The cell below checks it with the core's loss.
+# - The binary logistic loss is printed there without its leading minus sign (see
+#   **attributes: logistic against hinge** above).
+
+# %%
+import numpy as np
+
+from nnlab.core.losses import l2
+
+prediction, truth = np.array([[3.0]]), np.array([[1.0]])
+loss, gradient = l2(prediction, truth)
+print(f"delta = {(prediction - truth).item():.1f}; L2 loss = {loss:.1f}; its gradient = {gradient.item():.1f}")
