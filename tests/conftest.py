@@ -44,6 +44,17 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.xdist_group("browser" if path.parts[0] in ("e2e", "binder") else str(path)))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _one_blas_thread():
+    """Panels compute with one BLAS thread in the tests. Live, the count follows the machine's load
+    (nnlab.panels.threads), and float32 products differ in their last bits between one thread and two: a test
+    comparing a redrawn picture with a fresh one must not depend on what the other worker was doing."""
+    import nnlab.panels.base as base
+
+    base.BLAS_THREADS = 1
+    yield
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _memory_back_after_each_file():
     """The kernel-wide caches of unit weight draws (up to 1.5 GB for the initialization explorer) are emptied after

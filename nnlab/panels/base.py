@@ -27,11 +27,12 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from matplotlib.figure import Figure
 
+from nnlab.panels import threads
 from nnlab.panels.cache import BoundedCache
 from nnlab.panels.controls import Control
 from nnlab.panels.figure import PanelFigure
@@ -44,12 +45,11 @@ PANELS: dict[str, type[Panel]] = {}
 CONFIRM_SECONDS = 8.0
 # Computations expected to take longer than this show a busy state first.
 BUSY_SECONDS = 0.2
-# BLAS threads for a panel's computation (threadpoolctl; None: the library's default). One, from measurements
-# (bench/README.md): with another CPU-bound process on the 2 cores (a shared Binder node, a lecture laptop)
-# threaded BLAS spins against it, and the initialization explorer's gradient view took 411 ms with 2 threads
-# against 258 ms with 1; on a quiet machine 1 thread costs 253 ms against 165. A load-average switch misread
-# both cases (bench/README.md), so the choice is fixed; set nnlab.panels.base.BLAS_THREADS to change it.
-BLAS_THREADS: int | None = 1
+# BLAS threads for a panel's computation (threadpoolctl). "auto": the cores the other processes leave free over
+# the last second (nnlab.panels.threads): on an idle 2-core machine the initialization explorer's gradient view
+# takes 165 ms with 2 threads against 253 ms with 1, and with another CPU-bound process beside it 411 ms with 2
+# against 258 ms with 1 (bench/README.md). An int fixes the count; None leaves the library's default.
+BLAS_THREADS: int | None | Literal["auto"] = "auto"
 
 
 # Errors that bad settings or numerical trouble cause; anything else is a bug of ours.
@@ -275,7 +275,7 @@ class Panel(View):
         if self.ui is not None and expected > BUSY_SECONDS:
             self.ui.busy(f"computing (about {expected:.1f} s)..." if expected >= 1 else "computing...")
         start = time.perf_counter()
-        with blas_threads(BLAS_THREADS):
+        with blas_threads(panel_threads()):
             result = view.compute(state)
         self._seconds[id(view)] = time.perf_counter() - start
         return result
@@ -420,6 +420,8 @@ class Panel(View):
 
         if self.ui is None:
             self.ui = PanelWidgets(self)
+            if BLAS_THREADS == "auto":
+                threads.MONITOR.start()  # warm by the first change a person makes
         return self.ui.box
 
     def _ipython_display_(self) -> None:
@@ -442,6 +444,13 @@ class Panel(View):
             self.error = self.status = self._message(err)
             if self.ui is not None:
                 self.ui.sync(self._state)
+
+
+def panel_threads() -> int | None:
+    """The BLAS thread limit for the next computation under ``BLAS_THREADS``."""
+    if BLAS_THREADS == "auto":
+        return threads.choose_threads(threads.MONITOR.others())
+    return BLAS_THREADS
 
 
 @contextmanager
