@@ -182,6 +182,27 @@ def test_the_browsers_draw_requests_wait_for_a_change_in_progress():
     thread.join()
 
 
+def test_every_frame_sent_to_the_browser_is_whole_and_the_figures_own_pixels():
+    pytest.importorskip("ipympl")
+    import io
+
+    from PIL import Image
+
+    panel = LinePanel()
+    panel.widget()
+    canvas = panel.ui.canvas
+    for a in (1.0, 2.5):  # a change leaves most pixels as they were: still a whole frame
+        panel.set(a=a)
+        canvas.draw()
+        canvas._png_is_old = True
+        frame = canvas.get_diff_image()
+        assert canvas._image_mode == "full"
+        sent = np.asarray(Image.open(io.BytesIO(frame)).convert("RGBA"))
+        drawn = np.asarray(canvas.get_renderer().buffer_rgba())
+        assert sent.shape == drawn.shape and np.array_equal(sent, drawn)
+    assert canvas.get_diff_image() is None  # nothing new to send
+
+
 def test_a_snapped_echo_of_a_pushed_value_is_ignored_once_and_a_persons_moves_all_count():
     pytest.importorskip("ipympl")
     from nnlab.panels.trajectories import TrajectoriesPanel
