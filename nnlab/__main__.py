@@ -40,8 +40,15 @@ def notebooks_folder() -> Path:
 
 
 def lab_command(notebooks: Path, extra: list[str]) -> list[str]:
-    """The JupyterLab command line for ``notebooks`` (``--allow-root`` only when running as root)."""
-    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={notebooks}"]
+    """The JupyterLab command line for ``notebooks``: served from the folder above it, as ``jupyter lab`` serves the
+    current folder, opening on the index notebook (``--allow-root`` only when running as root).
+
+    The notebooks sit one folder down on purpose: RISE 0.42 asks for a slideshow's style sheets at
+    ``files/<the notebook's folder>/rise.css``, which for a notebook at the server's root becomes ``files//rise.css``,
+    refused by the server (403) and reported in the console.
+    """
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={notebooks.parent}",
+           f"--LabApp.default_url=/lab/tree/{notebooks.name}/00_index.ipynb"]  # fmt: skip
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     return cmd + extra

@@ -60,10 +60,12 @@ def test_lab_works_on_a_copy_that_keeps_a_students_edits(tmp_path):
     assert (work / "00_index.ipynb").read_bytes() == (NOTEBOOKS / "00_index.ipynb").read_bytes()
 
 
-def test_lab_command_opens_the_notebooks_folder():
-    cmd = lab_command(NOTEBOOKS, ["--no-browser"])
+def test_lab_command_opens_the_index_one_folder_down():
+    cmd = lab_command(ROOT / "notebooks", ["--no-browser"])
     assert cmd[1:3] == ["-m", "jupyterlab"]  # the interpreter's own JupyterLab, whatever PATH says
-    assert f"--ServerApp.root_dir={ROOT / 'notebooks'}" in cmd
+    # The folder above the notebooks is served (RISE finds rise.css beside a notebook only below the root).
+    assert f"--ServerApp.root_dir={ROOT}" in cmd
+    assert "--LabApp.default_url=/lab/tree/notebooks/00_index.ipynb" in cmd and cmd[-1] == "--no-browser"
     assert ("--allow-root" in cmd) == (os.geteuid() == 0)
     assert (NOTEBOOKS / "00_index.ipynb").is_file()
 

@@ -129,15 +129,17 @@ def notebook_copy(tmp: Path) -> Path:
     return target
 
 
-def start_lab(python: str | Path, tmp: Path, own_matplotlib_cache: bool = False) -> Server:
+def start_lab(python: str | Path, tmp: Path, own_matplotlib_cache: bool = False, serve_above: bool = False) -> Server:
     """JupyterLab of the environment of ``python`` on 127.0.0.1, with a random token, over a copy of the notebooks.
 
     Fresh workspace and settings folders; the news and extension-manager requests are turned off
     (this machine has no internet and they would only log errors). ``own_matplotlib_cache`` gives a
     temporary environment its own matplotlib cache: the shared one would otherwise list that
     environment's fonts, which vanish with it and make every other environment warn "findfont".
+    ``serve_above`` serves ``tmp`` with the notebooks in ``tmp/notebooks``, as ``nnlab lab`` serves the folder above
+    its working copy (RISE needs a notebook below the root to find its style sheets).
     """
-    root = notebook_copy(tmp)
+    root = notebook_copy(tmp).parent if serve_above else notebook_copy(tmp)
     settings = tmp / "settings"
     for plugin, value in (("apputils-extension/notification", {"checkForUpdates": False, "fetchNews": "false"}),
                           ("extensionmanager-extension/plugin", {"enabled": False})):  # fmt: skip
