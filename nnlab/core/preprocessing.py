@@ -168,6 +168,10 @@ class PCA(Transformer):
                 f"X's covariance overflows (|X| up to {np.abs(X).max():.3g}); scale the data down before PCA"
             )
         U, S, _ = np.linalg.svd(cov)
+        # An eigenvector's sign is arbitrary, and LAPACK builds pick differently (the same data rotated to opposite
+        # sides on two machines). Fix it as scikit-learn's svd_flip does: each column's largest entry positive.
+        biggest = U[np.argmax(np.abs(U), axis=0), np.arange(U.shape[1])]
+        U = U * np.where(biggest < 0, -1.0, 1.0)
         self.eigenvectors_ = U
         self.explained_variance_ = S
         self.explained_variance_ratio_ = S / S.sum() if S.sum() > 0 else np.zeros_like(S)

@@ -41,6 +41,21 @@ def test_pca_agrees_with_numpy_svd_of_the_covariance(X):
     assert pca.explained_variance_ratio_.sum() == pytest.approx(1.0)
 
 
+def test_eigenvector_signs_are_fixed_whatever_lapack_returns(X, monkeypatch):
+    """Each eigenvector's largest entry is positive, so the same data rotates the same way on every machine
+    (two LAPACK builds had flipped a whitened cloud left for right in an image baseline)."""
+    first = PCA().fit(X).components_
+    assert np.all(first[np.argmax(np.abs(first), axis=0), np.arange(6)] > 0)
+    svd = np.linalg.svd
+
+    def flipped(a):  # a LAPACK that returns every other eigenvector negated
+        U, S, Vt = svd(a)
+        return U * np.array([1.0, -1.0] * 3), S, Vt
+
+    monkeypatch.setattr(np.linalg, "svd", flipped)
+    np.testing.assert_array_equal(PCA().fit(X).components_, first)
+
+
 def test_reconstruction_error_falls_with_k_and_is_zero_at_full_rank(X):
     errors = [np.mean((PCA(k).fit(X).inverse_transform(PCA(k).fit(X).transform(X)) - X) ** 2) for k in range(1, 7)]
     assert all(a > b for a, b in zip(errors, errors[1:]))
