@@ -68,6 +68,10 @@ class UnitDrawCache:
             self._store.popitem(last=False)
         return unit
 
+    def holds(self, seed: int, layer: int, kind: str, shape: tuple[int, int], k: int | None = None) -> bool:
+        """Whether that draw is stored (a constant draw needs none)."""
+        return kind == "constant" or (seed, layer, kind, shape, k) in self._store
+
     def clear(self) -> None:
         """Forget every draw (they are drawn again, identically, when next needed)."""
         self._store.clear()

@@ -13,7 +13,7 @@ import numpy as np
 
 from nnlab.core.activations import ACTIVATIONS
 from nnlab.core.initializers import INITIALIZERS
-from nnlab.core.initstudy import INPUTS, RESIDUAL, Study, UnitDrawCache, run_study
+from nnlab.core.initstudy import INPUTS, RESIDUAL, SECOND_LAYER, Study, UnitDrawCache, run_study
 from nnlab.panels.base import Control, Panel
 from nnlab.viz.layers import draw_ridgeline, draw_stats_strip, histogram_rows, update_ridgeline, update_stats_strip
 
@@ -130,10 +130,20 @@ class InitializationPanel(Panel, name="initialization"):
         return control.name != "scale" or state["init"] in SCALE_PARAM
 
     def estimate(self, state):
-        """Seconds: the matrix products (about 15 GFLOP/s here) and the weights not yet drawn (about 10 ns each)."""
-        weights = _matrices(state) * state["width"] ** 2
+        """Seconds: the matrix products (about 15 GFLOP/s here), the weights drawn (about 10 ns each), and the QR
+        factorisations of orthogonal draws not yet cached (about 2.7 n^3 flops for n x n: 11 s for n = 4096 on one
+        core here, so a deep wide orthogonal network asks before it computes)."""
+        width = state["width"]
+        weights = _matrices(state) * width**2
         passes = 3 if state["view"].startswith("gradients") else 1
-        return 2 * weights * state["batch"] * passes / 1.5e10 + weights * 1e-8
+        seconds = 2 * weights * state["batch"] * passes / 1.5e10 + weights * 1e-8
+        if state["init"] == "orthogonal":
+            layers = [*range(state["depth"])]
+            if state["residual"] != "off":
+                layers += [SECOND_LAYER + index for index in range(state["depth"])]
+            missing = sum(not UNITS.holds(state["seed"], layer, "orthogonal", (width, width)) for layer in layers)
+            seconds += missing * 2.7 * width**3 / 1.5e10
+        return seconds
 
     def init_params(self, state: dict[str, Any]) -> dict[str, Any]:
         param = SCALE_PARAM.get(state["init"])

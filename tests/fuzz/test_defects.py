@@ -124,6 +124,17 @@ def test_a_setting_far_beyond_interactive_waits_for_compute_anyway():
     assert panel._pending is not None  # 'compute anyway' would apply it
 
 
+def test_orthogonal_weights_at_4096_wait_for_compute_anyway_until_they_are_drawn():
+    # Each 4096 x 4096 orthogonal draw is a QR factorisation (11 s on one core here): six of them froze the kernel
+    # for 85 s in CI's fuzzer before the estimate counted them.
+    panel = InitializationPanel(width=64)
+    panel.set(init="orthogonal")
+    assert panel.error is None  # 64 x 64: instant
+    panel.set(width=4096)
+    assert panel.error.startswith("this setting would take about") and panel.state["width"] == 64
+    assert panel._pending is not None
+
+
 def test_slides_while_an_error_shows_still_resizes_the_figure():
     panel = DropoutPanel()
     panel.set(keep_prob=0)
