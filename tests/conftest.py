@@ -152,6 +152,21 @@ def pytest_testnodedown(node, error):
         lines.append(f"worker {node.gateway.id}: peak {node.workeroutput.get('peak_rss_mb', '?')} MB")
 
 
+def _machine_line() -> str:
+    """The CPU and OpenBLAS's kernel family: pictures that follow long training runs depend on the latter
+    (tests/panels/test_baselines.py)."""
+    from threadpoolctl import threadpool_info
+
+    model = "unknown CPU"
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                     if line.startswith("model name"))  # fmt: skip
+    except (OSError, StopIteration):
+        pass
+    kernels = {f"{i.get('internal_api')} {i.get('version')} ({i.get('architecture')})" for i in threadpool_info()}
+    return f"machine: {model}; BLAS: {', '.join(sorted(kernels)) or 'none loaded'}"
+
+
 def pytest_terminal_summary(terminalreporter, config):
     """Memory, so that a CI log tells how close a run came to the machine's limit."""
     lines = getattr(config, "_nnlab_memory", None)
@@ -162,5 +177,6 @@ def pytest_terminal_summary(terminalreporter, config):
         if not any(line.startswith("worker") for line in lines):
             lines.append(f"this process: peak {_peak_rss_mb()} MB")
         terminalreporter.write_sep("-", "memory")
+        lines.append(_machine_line())
         for line in lines:
             terminalreporter.write_line(line)
