@@ -429,10 +429,10 @@ class Panel(View):
 
         from nnlab.panels.widgets import key_guard
 
-        display(self.widget())
         guard = key_guard()
-        if guard is not None:
+        if guard is not None:  # first: it also prepares the page for the widgets' labels (see key_guard)
             display(guard)
+        display(self.widget())
 
     def guarded(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """Call ``fn`` under the figure's lock; an exception becomes the status message (for callbacks of widgets

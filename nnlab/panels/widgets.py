@@ -47,6 +47,8 @@ if (!window.nnlabKeyGuard) {
   window.addEventListener("keydown", (event) => {
     if (inPanel(event) && event.key !== " " && event.target.matches(".ui-slider-handle, .noUi-handle, [role=slider]")) {
       event.preventDefault();
+      // Lumino's shortcuts skip keys from inside such an element (RISE 0.42's slide keys are Lumino shortcuts).
+      event.target.setAttribute("data-lm-suppress-shortcuts", "true");
     }
   }, true);
   document.documentElement.addEventListener("keydown", (event) => { if (inPanel(event)) event.stopPropagation(); });
@@ -90,14 +92,28 @@ SLIDESHOW_CSS = """<style>
 </style>"""
 
 
+# ipywidgets 7 typesets every widget label with MathJax 2's ``MathJax.Hub.Queue`` wherever ``window.MathJax`` exists;
+# RISE 0.42's page has MathJax 3, which has no Hub: each label threw "Cannot read properties of undefined (reading
+# 'Queue')". This gives MathJax 3 the one call ipywidgets 7 makes.
+MATHJAX2_QUEUE_JS = """
+if (window.MathJax !== undefined && window.MathJax.Hub === undefined) {
+  window.MathJax.Hub = {Queue: (job) => {
+    const element = Array.isArray(job) ? job[2] : undefined;
+    if (element && window.MathJax.typesetPromise) window.MathJax.typesetPromise([element]).catch(() => {});
+  }};
+}
+"""
+
+
 def key_guard() -> Any:
-    """A JavaScript output that keeps keys pressed in a panel inside it, under ipywidgets 7; None under 8."""
+    """A JavaScript output that keeps keys pressed in a panel inside it (and lets ipywidgets 7 typeset its labels
+    under MathJax 3), under ipywidgets 7; None under 8."""
     import ipywidgets
     from IPython.display import Javascript
 
     if int(ipywidgets.__version__.split(".")[0]) >= 8:
         return None  # the probe guards the keys
-    return Javascript(KEY_GUARD_JS)
+    return Javascript(MATHJAX2_QUEUE_JS + KEY_GUARD_JS)
 
 
 def _probe() -> Any:

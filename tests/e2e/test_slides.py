@@ -13,6 +13,7 @@ fetched from outside the server.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import venv
@@ -86,11 +87,19 @@ def test_a_panel_is_live_inside_the_slideshow_and_its_figure_fits_the_slide(slid
         cell = page.locator(".jp-CodeCell").first
         cell.wait_for(state="attached", timeout=60_000)
         # The panel's cell is a slide of its own below the title slide: go there as a clicker would.
+        page.wait_for_function("() => location.hash.includes('slide-0-0')", timeout=60_000)  # the title slide
+        page.wait_for_timeout(2000)
+        # One key at a time: wait for the slide to change (a key pressed before the slideshow is ready is dropped,
+        # and pressing again too early overshoots).
         for _ in range(8):
-            if "slide-0-1" in page.evaluate("() => location.hash"):
+            where = page.evaluate("() => location.hash")
+            if "slide-0-1" in where:
                 break
             page.keyboard.press("PageDown")
-            page.wait_for_timeout(1500)
+            try:
+                page.wait_for_function(f"() => location.hash !== {json.dumps(where)}", timeout=5_000)
+            except PlaywrightTimeout:
+                continue
         assert "slide-0-1" in page.evaluate("() => location.hash")
         # Run in place (the panel appears on this slide). A keystroke sent before the slideshow's kernel
         # is ready is dropped, so press again until the prompt shows the cell running ([*]) or run ([1]).
