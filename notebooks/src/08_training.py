@@ -63,6 +63,7 @@ panel
 #
 # - In the CS231n lecture on babysitting the learning process, the slide of the exploding run
 #   has learning rate 1e6, but the transcript reads "one E negative six" there, the rate of the
-#   slide before (the one that barely moves). The two presets are both: **learning rate 1e-6:
-#   barely moves** (the loss changes by less than 1% in 500 steps) and **learning rate 1e6:
-#   explodes** (the status line reports a loss above 3 times the first at step 2).
+#   slide before (the one that barely moves). The two presets are both:
+#   **learning rate 1e-6: barely moves** (the loss changes by less than 1% in 500 steps) and
+#   **learning rate 1e6: explodes** (the status line reports a loss above 3 times the first at
+#   step 2).
