@@ -36,6 +36,13 @@ def draw_cloud(ax: Axes, title: str) -> CloudArtists:
     return CloudArtists(ax, train, test, ellipse, lines)
 
 
+def steady(xy: np.ndarray, limit: float) -> np.ndarray:
+    """``xy`` rounded to a billionth of the axis range: far below a pixel, far above rounding error. A decorrelated
+    cloud's mean and eigenvectors are 0 up to +-1e-16, whose sign differs between BLAS builds; at 0, the middle of
+    the axis and a pixel edge, that sign chose the row a line was drawn on."""
+    return np.round(np.asarray(xy, dtype=float) / limit, 9) * limit + 0.0  # + 0.0: no -0.0
+
+
 def update_cloud(art: CloudArtists, train: np.ndarray, test: np.ndarray, limit: float) -> None:
     """Show the points (2-D), the training covariance's 2-sigma ellipse and eigenvectors, within +-limit."""
     art.train.set_offsets(train)
@@ -46,13 +53,15 @@ def update_cloud(art: CloudArtists, train: np.ndarray, test: np.ndarray, limit: 
     values, vectors = np.linalg.eigh(cov)
     order = np.argsort(values)[::-1]
     values, vectors = np.maximum(values[order], 0), vectors[:, order]
-    angle = np.degrees(np.arctan2(vectors[1, 0], vectors[0, 0]))
+    vectors = vectors * np.sign(vectors[np.abs(vectors).argmax(axis=0), [0, 1]])  # each one's largest entry > 0
+    angle = round(float(np.degrees(np.arctan2(vectors[1, 0], vectors[0, 0]))), 6)
+    mean = steady(mean, limit)
     art.ellipse.set_center(mean)
     art.ellipse.set_width(4 * np.sqrt(values[0]))
     art.ellipse.set_height(4 * np.sqrt(values[1]))
     art.ellipse.set_angle(angle)
     for line, value, vector in zip(art.axes_lines, values, vectors.T):
-        end = mean + 2 * np.sqrt(value) * vector
+        end = steady(mean + 2 * np.sqrt(value) * vector, limit)
         line.set_data([mean[0], end[0]], [mean[1], end[1]])
     art.ax.set_xlim(-limit, limit)
     art.ax.set_ylim(-limit, limit)
