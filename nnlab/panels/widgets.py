@@ -6,7 +6,8 @@ even a value on the grid can come back with rounding noise (1.0 as 1.00000000000
 the next preset has been applied. Each push is remembered for a few seconds and absorbs exactly one such
 value (within half a grid step of an off-grid push, within rounding of an on-grid one); a value within
 rounding of the current state is the state. Every other move counts. (The one move lost: a person's move,
-within those seconds, to exactly a value the kernel has just pushed.) Log sliders show the state's exact
+within those seconds, to exactly a value the kernel has just pushed to a log or float slider; integer
+sliders do not send back what they were given on their grid.) Log sliders show the state's exact
 value in a box beside them (where it can also be typed).
 
 Only ipywidgets features common to versions 7.8 (which renders in RISE slides) and 8 are used.
@@ -293,11 +294,17 @@ class PanelWidgets:
 
     def _remember(self, control: Control, widget: Any, value: Any) -> None:
         """A value the kernel pushed to a slider, which the browser may send back once: snapped to the grid when
-        it is off the grid, with rounding noise when it is on it."""
+        it is off the grid, with rounding noise when it is on it. An integer slider returns only what it snaps: its
+        browser view rounds the slider's position, finds the value it was given and sends nothing (ipywidgets 8:
+        ``handleSliderChanged`` sends only a value unequal to the model's; 7 sends only on a person's drag), so an
+        on-grid push there is not remembered, and a person's move back to it counts."""
         if self._is_slider(control, widget):
+            off_grid = self._off_grid(control, widget, value)
+            if control.kind == "int" and not off_grid:
+                return
             now = time.monotonic()
             recent = [entry for entry in self.pushed.get(id(widget), []) if now - entry[2] < ECHO_SECONDS]
-            self.pushed[id(widget)] = [*recent[-7:], (value, self._off_grid(control, widget, value), now)]
+            self.pushed[id(widget)] = [*recent[-7:], (value, off_grid, now)]
 
     def _is_echo(self, control: Control, widget: Any, value: Any) -> bool:
         """The browser's return of a value the kernel pushed recently: each push absorbs one such value, once."""

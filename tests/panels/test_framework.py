@@ -229,6 +229,20 @@ def test_a_snapped_echo_of_a_pushed_value_is_ignored_once_and_a_persons_moves_al
         assert panel.state["noise"] == value
 
 
+def test_a_persons_move_back_to_a_value_the_kernel_pushed_to_an_integer_slider_counts():
+    """An integer slider sends back nothing it was given on its grid, so a move back to a preset's value right
+    after the preset (preset p = 3; the lecturer tries 4, then goes back to 3) is the state, not an echo."""
+    pytest.importorskip("ipympl")
+    panel = LinePanel()
+    panel.widget()
+    slider = panel.ui.widgets["p"][0][1]
+    panel.apply_preset("cube")  # pushes p = 3
+    assert slider.value == 3
+    for p in (4, 3, 4, 3):
+        slider.value = p
+        assert panel.state["p"] == p and panel.error is None
+
+
 def test_a_late_rounding_echo_of_an_on_grid_push_does_not_become_the_state():
     """Seen on a clean-clone CI run: a preset pushed adagrad_lr 1.0 (on the log slider's grid); the browser sent
     it back as 1.000000000000002 after the next presets had set 0.5. (The presets' rates have changed since; the
