@@ -320,11 +320,15 @@ class PanelWidgets:
         return False
 
     def _on_resize(self, change: dict[str, Any]) -> None:
+        """The output area's width or the window's height changed: fit the figure to them. A report brings both
+        (one call each); the second finds the figure fitted already. A figure up to 8 px narrower than its room
+        is kept (no redraw for a scroll bar's come and go); one wider than its room never is."""
         fig = self.panel._fig
         width, height = self.probe.width, self.probe.height
-        if width <= 0 or (fig.width_px and abs(width - fig.width_px) < 8 and height == fig.height_px):
+        width_px, height_px = width - 6, (int(height * 0.78) if height else None)  # 6: the canvas's margins
+        if width <= 0 or (fig.width_px and 0 <= width_px - fig.width_px < 8 and height_px == fig.height_px):
             return
-        fig.width_px, fig.height_px = width - 6, int(height * 0.78) if height else None
+        fig.width_px, fig.height_px = width_px, height_px
         self.panel.guarded(self.panel._change, dict(self.panel._state), [])
 
     # --- state -> browser ----------------------------------------------------------------------------------

@@ -182,6 +182,26 @@ def test_the_browsers_draw_requests_wait_for_a_change_in_progress():
     thread.join()
 
 
+def test_a_width_report_redraws_once_and_never_leaves_the_figure_wider_than_its_room():
+    """The probe reports the output area's width and the window's height in one message (two trait changes);
+    the figure is fitted and drawn once. A few pixels more room keep the figure; any less room refits it."""
+    pytest.importorskip("ipympl")
+    pytest.importorskip("anywidget")
+    panel = LinePanel()
+    panel.widget()
+    probe, fig = panel.ui.probe, panel._fig
+    draws = []
+    panel.ui.canvas.mpl_connect("draw_event", lambda event: draws.append(fig.figure.get_size_inches() * 100))
+    probe.set_state({"width": 1000, "height": 900})  # as the browser sends it
+    assert (fig.width_px, fig.height_px) == (994, 702) and len(draws) == 1
+    assert np.allclose(draws[-1], (994, 994 * fig.figsize[1] / fig.figsize[0]), atol=1)
+    probe.set_state({"width": 1000, "height": 900})
+    probe.set_state({"width": 1005, "height": 900})  # 5 px more room: the figure stays
+    assert len(draws) == 1
+    probe.set_state({"width": 997, "height": 900})  # 3 px less room than the figure was fitted to: refitted
+    assert fig.width_px == 991 and len(draws) == 2
+
+
 def test_every_frame_sent_to_the_browser_is_whole_and_the_figures_own_pixels():
     pytest.importorskip("ipympl")
     import io
