@@ -52,6 +52,10 @@ MAIN_SLIDER = {
 
 
 STEPS_AT_MOST = {"06_regularization.ipynb": 9, "09_search.ipynb": 9}  # sliders with 10 values (0 to 9)
+# Further views measured after the first, with the same slider: (the view's button, the key). The initialization
+# explorer's target holds for every view; its main slider goes back up through values the activations view
+# computed without the backward pass (so nothing is cached for a gradient view), then on to new ones.
+MORE_VIEWS = {"03_initialization.ipynb": [("gradients dL/dW", "ArrowRight"), ("gradients dL/da", "ArrowRight")]}
 
 
 # Runs in every page before its own scripts: key presses and painted canvas pictures, with the page's clock.
@@ -146,6 +150,13 @@ def main() -> None:
                 times = latencies(page, panel, label, key, steps, args.poll)
                 if times:
                     rows.append((notebook, label, len(times), statistics.median(times) * 1e3, max(times) * 1e3))
+                for view, view_key in MORE_VIEWS.get(notebook, []) if times else []:
+                    panel.locator(".widget-toggle-buttons button", has_text=view).first.click()
+                    page.wait_for_timeout(2500)  # the view's first picture (not timed)
+                    times = latencies(page, panel, label, view_key, steps, args.poll)
+                    if times:
+                        rows.append((f"{notebook} [{view.split()[-1]}]", label, len(times),
+                                     statistics.median(times) * 1e3, max(times) * 1e3))  # fmt: skip
             browser.close()
     finally:
         lab.stop()
@@ -154,7 +165,7 @@ def main() -> None:
     print(f"slider -> canvas pixels, {'one CPU-bound process beside it' if args.contended else 'quiet machine'}, "
           f"{'polled every frame' if args.poll else 'recorded in the page'}")  # fmt: skip
     for notebook, label, steps, median, worst in rows:
-        print(f"  {notebook:26s} {label:22s} {steps:2d} steps  median {median:5.0f} ms   max {worst:5.0f} ms")
+        print(f"  {notebook:34s} {label:22s} {steps:2d} steps  median {median:5.0f} ms   max {worst:5.0f} ms")
 
 
 if __name__ == "__main__":
