@@ -11,6 +11,8 @@ from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse
 
+from nnlab.core.preprocessing import PCA
+
 
 @dataclass
 class CloudArtists:
@@ -47,13 +49,8 @@ def update_cloud(art: CloudArtists, train: np.ndarray, test: np.ndarray, limit: 
     """Show the points (2-D), the training covariance's 2-sigma ellipse and eigenvectors, within +-limit."""
     art.train.set_offsets(train)
     art.test.set_offsets(test)
-    mean = train.mean(axis=0)
-    centered = train - mean
-    cov = centered.T @ centered / len(train)
-    values, vectors = np.linalg.eigh(cov)
-    order = np.argsort(values)[::-1]
-    values, vectors = np.maximum(values[order], 0), vectors[:, order]
-    vectors = vectors * np.sign(vectors[np.abs(vectors).argmax(axis=0), [0, 1]])  # each one's largest entry > 0
+    pca = PCA().fit(train)  # eigenvectors with their signs fixed (each one's largest entry positive)
+    mean, values, vectors = pca.mean_, np.maximum(pca.explained_variance_, 0), pca.eigenvectors_
     angle = round(float(np.degrees(np.arctan2(vectors[1, 0], vectors[0, 0]))), 6)
     mean = steady(mean, limit)
     art.ellipse.set_center(mean)
