@@ -124,6 +124,11 @@ def report_lost_step(page, panel, div, step: int) -> None:
     )
 
 
+def row(name: str, label: str, times: list[float]) -> tuple[str, str, int, float, float]:
+    """A line of the table: steps, median and maximum in ms."""
+    return name, label, len(times), statistics.median(times) * 1e3, max(times) * 1e3
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--contended", action="store_true", help="run one CPU-bound process beside the lab")
@@ -149,14 +154,13 @@ def main() -> None:
                 steps = min(args.steps, STEPS_AT_MOST.get(notebook, args.steps))
                 times = latencies(page, panel, label, key, steps, args.poll)
                 if times:
-                    rows.append((notebook, label, len(times), statistics.median(times) * 1e3, max(times) * 1e3))
+                    rows.append(row(notebook, label, times))
                 for view, view_key in MORE_VIEWS.get(notebook, []) if times else []:
                     panel.locator(".widget-toggle-buttons button", has_text=view).first.click()
                     page.wait_for_timeout(2500)  # the view's first picture (not timed)
                     times = latencies(page, panel, label, view_key, steps, args.poll)
                     if times:
-                        rows.append((f"{notebook} [{view.split()[-1]}]", label, len(times),
-                                     statistics.median(times) * 1e3, max(times) * 1e3))  # fmt: skip
+                        rows.append(row(f"{notebook} [{view.split()[-1]}]", label, times))
             browser.close()
     finally:
         lab.stop()
