@@ -38,7 +38,7 @@ def draw_cloud(ax: Axes, title: str) -> CloudArtists:
     return CloudArtists(ax, train, test, ellipse, lines)
 
 
-def steady(xy: np.ndarray, limit: float) -> np.ndarray:
+def _steady(xy: np.ndarray, limit: float) -> np.ndarray:
     """``xy`` rounded to a billionth of the axis range: far below a pixel, far above rounding error. A decorrelated
     cloud's mean and eigenvectors are 0 up to +-1e-16, whose sign differs between BLAS builds; at 0, the middle of
     the axis and a pixel edge, that sign chose the row a line was drawn on."""
@@ -52,13 +52,13 @@ def update_cloud(art: CloudArtists, train: np.ndarray, test: np.ndarray, limit: 
     pca = PCA().fit(train)  # eigenvectors with their signs fixed (each one's largest entry positive)
     mean, values, vectors = pca.mean_, np.maximum(pca.explained_variance_, 0), pca.eigenvectors_
     angle = round(float(np.degrees(np.arctan2(vectors[1, 0], vectors[0, 0]))), 6)
-    mean = steady(mean, limit)
+    mean = _steady(mean, limit)
     art.ellipse.set_center(mean)
     art.ellipse.set_width(4 * np.sqrt(values[0]))
     art.ellipse.set_height(4 * np.sqrt(values[1]))
     art.ellipse.set_angle(angle)
     for line, value, vector in zip(art.axes_lines, values, vectors.T):
-        end = steady(mean + 2 * np.sqrt(value) * vector, limit)
+        end = _steady(mean + 2 * np.sqrt(value) * vector, limit)
         line.set_data([mean[0], end[0]], [mean[1], end[1]])
     art.ax.set_xlim(-limit, limit)
     art.ax.set_ylim(-limit, limit)
