@@ -284,3 +284,107 @@ def test_a_late_rounding_echo_of_an_on_grid_push_does_not_become_the_state():
     slider.value = 0.5
     slider.value = 1.000000000000002  # now a person's move
     assert panel.state["adagrad_lr"] == pytest.approx(1.0)
+
+
+def _drawn(figure_class, build, draws=1):
+    """The RGBA pixels of a 4x3 in figure made by ``build(figure)`` (which may return a callable that changes it
+    between draws), drawn ``draws`` times with Agg."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = figure_class(figsize=(4, 3), dpi=100)
+    canvas = FigureCanvasAgg(figure)
+    change = build(figure)
+    for i in range(draws):
+        if i and change:
+            change()
+        canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
+
+
+def _labelled(figure):
+    ax = figure.add_subplot()
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("a title with descenders (gjpqy)", loc="left")
+    ax.set_xlabel("x")
+
+
+def _offset_on_y(figure):  # matplotlib moves a left title above the y axis's offset text
+    ax = figure.add_subplot()
+    ax.plot([0, 1], [1000.0001, 1000.0003])
+    ax.set_title("title", loc="left")
+
+
+def _offset_appears(figure):  # no offset text in the first draw, one in the second
+    ax = figure.add_subplot()
+    (line,) = ax.plot([0, 1], [0, 1])
+    ax.set_title("title", loc="left")
+
+    def change():
+        line.set_ydata([1e-7, 3e-7])
+        ax.relim()
+        ax.autoscale_view()
+
+    return change
+
+
+def _ticks_on_top(figure):
+    ax = figure.add_subplot()
+    ax.imshow(np.arange(12.0).reshape(3, 4))
+    ax.xaxis.tick_top()
+    ax.set_title("title")
+
+
+def _labels_moved_to_top(figure):  # tick_params, not tick_top: matplotlib calls this ticks position "unknown"
+    top, hidden = figure.subplots(1, 2)
+    for ax in (top, hidden):
+        ax.plot([0, 1], [0, 1])
+        ax.set_title("title")
+    top.tick_params(labelbottom=False, labeltop=True)
+    hidden.tick_params(labelbottom=False)
+
+
+def _twins(figure):
+    ax = figure.add_subplot()
+    ax.plot([0, 1], [0, 1])
+    ax.twiny().set_xlabel("top")
+    ax.set_title("title")
+
+
+def _label_later(figure):  # an axis label without text when first drawn, then given one
+    ax = figure.add_subplot()
+    ax.plot([0, 1], [0, 1])
+    return lambda: ax.set_ylabel("now a label")
+
+
+@pytest.mark.parametrize(
+    "build",
+    [_labelled, _offset_on_y, _offset_appears, _ticks_on_top, _labels_moved_to_top, _twins, _label_later],
+    ids=lambda b: b.__name__,
+)
+def test_the_lean_figure_draws_exactly_what_matplotlib_draws(build):
+    from matplotlib.figure import Figure
+
+    from nnlab.panels.figure import LeanFigure
+
+    assert np.array_equal(_drawn(LeanFigure, build, draws=2), _drawn(Figure, build, draws=2))
+
+
+def test_the_lean_figure_computes_each_axis_ticks_once_per_draw(monkeypatch):
+    from matplotlib.axis import Axis
+    from matplotlib.figure import Figure
+
+    from nnlab.panels.figure import LeanFigure
+
+    calls = []
+    update_ticks = Axis._update_ticks
+    monkeypatch.setattr(Axis, "_update_ticks", lambda axis: calls.append(axis) or update_ticks(axis))
+
+    def two_titled_axes(figure):
+        for i in (1, 2):
+            figure.add_subplot(1, 2, i).set_title(f"axes {i}")
+
+    _drawn(Figure, two_titled_axes)
+    assert len(calls) >= 12  # matplotlib: 4 axes' ticks for drawing, and again to place labels and titles
+    calls.clear()
+    _drawn(LeanFigure, two_titled_axes)
+    assert len(calls) == 4
