@@ -89,10 +89,13 @@ def _matmul(x: np.ndarray, unit: np.ndarray | None, width: int) -> np.ndarray:
 
 
 def _matmul_t(d: np.ndarray, unit: np.ndarray | None, width_in: int) -> np.ndarray:
-    """d @ U^T, with U = all ones when ``unit`` is None."""
+    """d @ U^T, with U = all ones when ``unit`` is None.
+
+    Computed as (U d^T)^T: OpenBLAS reads U row by row then, a quarter less time for a batch of 16 on a 4096-wide
+    layer (bench/README.md), the same numbers here (the sums run in the same order)."""
     if unit is None:
         return np.repeat(d.sum(axis=1, keepdims=True), width_in, axis=1)
-    return d @ unit.T
+    return (unit @ d.T).T
 
 
 @dataclass
