@@ -10,12 +10,14 @@ median and the maximum per panel. Needs Debian's chromium and the test extra; th
 is stopped at the end.
 
 How the time is taken: a script in the page records the ``keydown`` event's time and every picture ipympl draws
-on a panel's canvas (``drawImage``), stamped at the next animation frame (when the browser paints it), with a hash
-of the canvas then. A step's latency is the first painted picture after the key press whose hash differs from
-the picture before it. The page is asked for these records every 50 ms; the times are the page's own, so the
-asking costs nothing measured. ``--poll`` uses the method of the figures before 2026-12-04 instead: hash the
-whole canvas on every animation frame from the test (about 370,000 JavaScript steps per frame on the browser's
-main thread, which also has to receive and decode the picture; on two cores it also competes with the kernel).
+on a panel's canvas (``drawImage``), stamped at the next animation frame (when the browser paints it), with a
+SHA-1 of the canvas's pixels (the browser's native crypto, so that measuring takes little of the machine). A
+step's latency is the first painted picture after the key press that differs from the picture before it. The
+page is asked for these records every 50 ms; the times are the page's own, so the asking costs nothing measured.
+Before the first step and after each, it waits until the kernel is idle and no picture has come for 0.3 s.
+Until 2026-12-04 the picture was hashed in JavaScript (about 370,000 steps, ~100 ms of the page's CPU per
+picture, taken from the kernel on two cores). ``--poll`` uses the method of the figures before 2026-12-04: hash
+the whole canvas in JavaScript on every animation frame from the test.
 """
 
 from __future__ import annotations
@@ -58,27 +60,35 @@ STEPS_AT_MOST = {"06_regularization.ipynb": 9, "09_search.ipynb": 9}  # sliders 
 MORE_VIEWS = {"03_initialization.ipynb": [("gradients dL/dW", "ArrowRight"), ("gradients dL/da", "ArrowRight")]}
 
 
-# Runs in every page before its own scripts: key presses and painted canvas pictures, with the page's clock.
-RECORDER = f"""
-window.__nnlab = {{keys: [], draws: []}};
+# Runs in every page before its own scripts: key presses and painted canvas pictures, with the page's clock. A
+# picture is identified by a SHA-1 of its pixels, computed natively (crypto.subtle) after the paint is stamped:
+# hashing in JavaScript cost the page ~100 ms of CPU per picture on this machine, which the kernel then lacked.
+RECORDER = """
+window.__nnlab = {keys: [], draws: []};
 document.addEventListener('keydown', () => window.__nnlab.keys.push(performance.now()), true);
-const hash = {CANVAS_HASH};
+window.__nnlab.digest = async (canvas) => {
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  return Array.from(new Uint8Array(await crypto.subtle.digest('SHA-1', pixels))).join(',');
+};
 const drawImage = CanvasRenderingContext2D.prototype.drawImage;
-CanvasRenderingContext2D.prototype.drawImage = function (...args) {{
+CanvasRenderingContext2D.prototype.drawImage = function (...args) {
   const result = drawImage.apply(this, args);
   const canvas = this.canvas;
   const div = canvas.isConnected && canvas.closest('.jupyter-matplotlib-canvas-div');
-  if (div && div.querySelector('canvas') === canvas) {{  // the picture, not the rubber-band layer above it
-    requestAnimationFrame(() => window.__nnlab.draws.push(
-      {{panel: div, painted: performance.now(), hash: hash(div.parentElement)}}));
-  }}
+  if (div && div.querySelector('canvas') === canvas) {  // the picture, not the rubber-band layer above it
+    requestAnimationFrame(() => {
+      const painted = performance.now();
+      window.__nnlab.digest(canvas).then(hash => window.__nnlab.draws.push({panel: div, painted, hash}));
+    });
+  }
   return result;
-}};
+};
 """
+PICTURE = "(div) => window.__nnlab.digest(div.querySelector('canvas'))"  # the picture on the canvas now
 
 LATENCY = """([div, before, nDraws]) => {
   const draws = window.__nnlab.draws.slice(nDraws).filter(d => d.panel === div && d.hash !== before);
-  return draws.length ? draws[0].painted - window.__nnlab.keys.at(-1) : null;
+  return draws.length ? Math.min(...draws.map(d => d.painted)) - window.__nnlab.keys.at(-1) : null;
 }"""
 
 
@@ -90,14 +100,15 @@ def latencies(page, panel, label: str, key: str, steps: int, poll: bool = False)
     div = panel.locator(".jupyter-matplotlib-canvas-div").first.element_handle()
     times = []
     for _ in range(steps):
-        before = panel.evaluate(CANVAS_HASH)
         if poll:
+            before = panel.evaluate(CANVAS_HASH)
             start = time.perf_counter()
             handle.press(key)
             page.wait_for_function(f"([p, b]) => ({CANVAS_HASH})(p) !== b", arg=[panel.element_handle(), before],
                                    polling="raf", timeout=60_000)  # fmt: skip
             times.append(time.perf_counter() - start)
         else:
+            before = page.evaluate(PICTURE, div)
             n_draws = page.evaluate("window.__nnlab.draws.length")
             handle.press(key)
             try:
@@ -106,8 +117,20 @@ def latencies(page, panel, label: str, key: str, steps: int, poll: bool = False)
                 report_lost_step(page, panel, div, len(times) + 1)
                 break
             times.append(waited.json_value() / 1e3)
-        page.wait_for_timeout(150)  # let the kernel go idle between changes
+        settle(page)
     return times
+
+
+def settle(page, quiet_ms: int = 300, timeout: float = 60.0) -> None:
+    """Wait until the kernel is idle and no picture has been painted for ``quiet_ms``: a picture still on its way
+    (a panel's first one, or a second one of a step) would otherwise be taken for the next step's."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        n_draws = page.evaluate("window.__nnlab.draws.length")
+        page.wait_for_timeout(quiet_ms)
+        idle = page.locator("#jp-main-statusbar").get_by_text("Idle").count() > 0
+        if idle and page.evaluate("window.__nnlab.draws.length") == n_draws:
+            return
 
 
 def report_lost_step(page, panel, div, step: int) -> None:
@@ -151,13 +174,14 @@ def main() -> None:
             for notebook, (label, key) in chosen.items():
                 print("measuring", notebook, flush=True)
                 panel = run_all(page, lab, notebook).first
+                settle(page)
                 steps = min(args.steps, STEPS_AT_MOST.get(notebook, args.steps))
                 times = latencies(page, panel, label, key, steps, args.poll)
                 if times:
                     rows.append(row(notebook, label, times))
                 for view, view_key in MORE_VIEWS.get(notebook, []) if times else []:
                     panel.locator(".widget-toggle-buttons button", has_text=view).first.click()
-                    page.wait_for_timeout(2500)  # the view's first picture (not timed)
+                    settle(page)  # the view's first picture (not timed)
                     times = latencies(page, panel, label, view_key, steps, args.poll)
                     if times:
                         rows.append(row(f"{notebook} [{view.split()[-1]}]", label, times))
