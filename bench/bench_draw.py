@@ -3,8 +3,9 @@
     python bench/bench_draw.py [panel names]
 
 For each panel, its first presets (up to 6) are applied and each state is drawn 3 times by each, alternating
-which goes first; prints the median draw time of both and the saving. The pictures are the same pixels
-(tests/panels/test_framework.py); the lean draw skips placing titles and axis labels where nothing can move them.
+which goes first; prints the median draw time of both and the saving. The lean draw skips placing titles and
+axis labels where nothing can move them (the same pixels: tests/panels/test_framework.py) and draws text without
+FreeType's hinting (nnlab.panels.figure.DRAW_RC: text pixels differ by antialiasing only).
 """
 
 from __future__ import annotations

@@ -133,7 +133,7 @@ class Backward(View):
         worst_core = max(float(np.max(np.abs(result.gradients[k] - result.core[k]))) for k in result.core)
         worst_numeric = max(float(np.max(np.abs(result.gradients[k] - result.numerical[k]))) for k in result.numerical)
         check = (f"dL/dx, dL/dgamma, dL/dbeta against the core's BatchNorm.backward: largest difference "
-                 f"{worst_core:.1e}; every node against central differences: {worst_numeric:.1e}")  # fmt: skip
+                 f"{worst_core:.1e};\nevery node against central differences: {worst_numeric:.1e}")  # fmt: skip
         viz.update_graph(art, result.forward, result.gradients, {"gamma": state["gamma"], "beta": state["beta"]},
                          check)  # fmt: skip
 

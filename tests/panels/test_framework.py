@@ -362,11 +362,23 @@ def _label_later(figure):  # an axis label without text when first drawn, then g
     ids=lambda b: b.__name__,
 )
 def test_the_lean_figure_draws_exactly_what_matplotlib_draws(build):
+    import matplotlib
     from matplotlib.figure import Figure
+
+    from nnlab.panels.figure import DRAW_RC, LeanFigure
+
+    with matplotlib.rc_context(DRAW_RC):  # the lean figure's own drawing settings
+        assert np.array_equal(_drawn(LeanFigure, build, draws=2), _drawn(Figure, build, draws=2))
+
+
+def test_every_draw_of_a_panel_figure_uses_its_drawing_settings_whoever_asks():
+    import matplotlib
 
     from nnlab.panels.figure import LeanFigure
 
-    assert np.array_equal(_drawn(LeanFigure, build, draws=2), _drawn(Figure, build, draws=2))
+    panel_draw = _drawn(LeanFigure, _labelled)
+    with matplotlib.rc_context({"text.hinting": "force_autohint"}):  # a draw outside the panel's settings
+        assert np.array_equal(_drawn(LeanFigure, _labelled), panel_draw)
 
 
 def test_the_lean_figure_computes_each_axis_ticks_once_per_draw(monkeypatch):
