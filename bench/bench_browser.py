@@ -3,6 +3,7 @@
     python bench/bench_browser.py               # quiet machine
     python bench/bench_browser.py --contended   # with one CPU-bound process running beside it
     python bench/bench_browser.py 03_initialization 06_regularization   # only these notebooks
+    python bench/bench_browser.py --trace 01_activations   # and the kernel's own split of a step
 
 For each panel: run its notebook, then press an arrow key on its main slider ``--steps`` times (always one way,
 so that every step is a new value) and time each from the key press to the canvas's pixels changing. Prints the
@@ -23,6 +24,7 @@ the whole canvas in JavaScript on every animation frame from the test.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -147,9 +149,39 @@ def report_lost_step(page, panel, div, step: int) -> None:
     )
 
 
-def row(name: str, label: str, times: list[float]) -> tuple[str, str, int, float, float]:
-    """A line of the table: steps, median and maximum in ms."""
-    return name, label, len(times), statistics.median(times) * 1e3, max(times) * 1e3
+def row(name: str, label: str, times: list[float], kernel: str = "") -> tuple[str, str, int, float, float, str]:
+    """A line of the table: steps, median and maximum in ms, and the kernel's split of a step (``--trace``)."""
+    return name, label, len(times), statistics.median(times) * 1e3, max(times) * 1e3, kernel
+
+
+class KernelTrace:
+    """The kernel's own timings of each change (``--trace``): ``kernel_trace/sitecustomize.py`` on the kernel's
+    PYTHONPATH appends them to a file; ``since_mark`` summarises the lines written since the last ``mark``."""
+
+    PARTS = ("change", "compute", "draw", "png")
+
+    def __init__(self, folder: Path) -> None:
+        self.log = folder / "kernel_trace.log"
+        self.log.touch()
+        os.environ["NNLAB_TRACE_LOG"] = str(self.log)
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).parent / "kernel_trace"),
+                                                                 os.environ.get("PYTHONPATH")]))  # fmt: skip
+        self.offset = 0
+
+    def mark(self) -> None:
+        self.offset = self.log.stat().st_size
+
+    def since_mark(self) -> str:
+        """Median wall (thread CPU) ms of each part, e.g. "change 205 (160): compute 91 (63), draw 86 (75), ..."."""
+        with self.log.open() as log:
+            log.seek(self.offset)
+            lines = [line.split() for line in log]
+        medians = {}
+        for part in self.PARTS:
+            wall = [float(f[1]) for f in lines if f[0] == part]
+            cpu = [float(f[2]) for f in lines if f[0] == part]
+            medians[part] = f"{statistics.median(wall):.0f} ({statistics.median(cpu):.0f})" if wall else "-"
+        return f"change {medians['change']}: " + ", ".join(f"{p} {medians[p]}" for p in self.PARTS[1:])
 
 
 def main() -> None:
@@ -157,6 +189,7 @@ def main() -> None:
     parser.add_argument("--contended", action="store_true", help="run one CPU-bound process beside the lab")
     parser.add_argument("--steps", type=int, default=10, help="slider steps per panel (default 10)")
     parser.add_argument("--poll", action="store_true", help="the old method: hash the canvas every animation frame")
+    parser.add_argument("--trace", action="store_true", help="also the kernel's median split of a step")
     parser.add_argument("only", nargs="*", help="measure only these notebooks (03_initialization, ...); default all")
     args = parser.parse_args()
     chosen = {nb: slider for nb, slider in MAIN_SLIDER.items() if not args.only or Path(nb).stem in args.only}
@@ -164,8 +197,19 @@ def main() -> None:
         parser.error(f"no such notebook; choose from: {', '.join(Path(nb).stem for nb in MAIN_SLIDER)}")
 
     hog = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if args.contended else None
-    lab = start_lab(sys.executable, Path(tempfile.mkdtemp()))
+    folder = Path(tempfile.mkdtemp())
+    trace = KernelTrace(folder) if args.trace else None
+    lab = start_lab(sys.executable, folder)
     rows = []
+
+    def measure(page, panel, name: str, label: str, key: str, steps: int) -> bool:
+        if trace:
+            trace.mark()
+        times = latencies(page, panel, label, key, steps, args.poll)
+        if times:
+            rows.append(row(name, label, times, trace.since_mark() if trace else ""))
+        return bool(times)
+
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -176,15 +220,12 @@ def main() -> None:
                 panel = run_all(page, lab, notebook).first
                 settle(page)
                 steps = min(args.steps, STEPS_AT_MOST.get(notebook, args.steps))
-                times = latencies(page, panel, label, key, steps, args.poll)
-                if times:
-                    rows.append(row(notebook, label, times))
-                for view, view_key in MORE_VIEWS.get(notebook, []) if times else []:
+                if not measure(page, panel, notebook, label, key, steps):
+                    continue
+                for view, view_key in MORE_VIEWS.get(notebook, []):
                     panel.locator(".widget-toggle-buttons button", has_text=view).first.click()
                     settle(page)  # the view's first picture (not timed)
-                    times = latencies(page, panel, label, view_key, steps, args.poll)
-                    if times:
-                        rows.append(row(f"{notebook} [{view.split()[-1]}]", label, times))
+                    measure(page, panel, f"{notebook} [{view.split()[-1]}]", label, view_key, steps)
             browser.close()
     finally:
         lab.stop()
@@ -192,8 +233,9 @@ def main() -> None:
             hog.kill()
     print(f"slider -> canvas pixels, {'one CPU-bound process beside it' if args.contended else 'quiet machine'}, "
           f"{'polled every frame' if args.poll else 'recorded in the page'}")  # fmt: skip
-    for notebook, label, steps, median, worst in rows:
-        print(f"  {notebook:34s} {label:22s} {steps:2d} steps  median {median:5.0f} ms   max {worst:5.0f} ms")
+    for notebook, label, steps, median, worst, kernel in rows:
+        print(f"  {notebook:34s} {label:22s} {steps:2d} steps  median {median:5.0f} ms   max {worst:5.0f} ms"
+              + (f"   kernel, wall (CPU): {kernel}" if kernel else ""))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,0 +1,45 @@
+"""Kernel-side timings for ``bench_browser.py --trace``: loaded by every Python started with this folder on its
+PYTHONPATH, it acts only in a Jupyter kernel and only when ``NNLAB_TRACE_LOG`` names a file. It then appends one
+line per panel change and per part of it: ``<part> <wall ms> <thread CPU ms>``, part one of ``change`` (the whole
+change, from the widget message to the picture sent), ``compute``, ``draw`` (matplotlib's full draw) and ``png``
+(encoding the frame). Thread CPU time well below wall time means the thread waited (for a core, the GIL, a lock).
+"""
+
+import os
+import sys
+import time
+
+
+def _install(log_path: str) -> None:
+    import nnlab.panels.base as base
+    import nnlab.panels.figure as figure
+
+    log = open(log_path, "a", buffering=1)  # noqa: SIM115 - open for the kernel's life
+
+    def timed(owner, name: str, part: str) -> None:
+        original = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            wall, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                log.write(f"{part} {(time.perf_counter() - wall) * 1e3:.1f} {(time.thread_time() - cpu) * 1e3:.1f}\n")
+
+        setattr(owner, name, wrapper)
+
+    timed(base.Panel, "_change_locked", "change")
+    timed(base.Panel, "_compute", "compute")
+    timed(figure.LeanFigure, "draw", "draw")
+    canvas_class = figure._whole_frame_canvas_class
+
+    def traced_canvas_class():
+        canvas = canvas_class()
+        timed(canvas, "get_diff_image", "png")
+        return canvas
+
+    figure._whole_frame_canvas_class = traced_canvas_class
+
+
+if os.environ.get("NNLAB_TRACE_LOG") and any("ipykernel" in arg for arg in getattr(sys, "orig_argv", sys.argv)):
+    _install(os.environ["NNLAB_TRACE_LOG"])
