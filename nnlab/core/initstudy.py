@@ -44,6 +44,7 @@ RESIDUAL = {
     "on, W2 = 0": "blocks x + W2 f(W1 x + b) with the second layer initialized to zero",
 }
 SECOND_LAYER = 1000  # unit draws of a block's W2 are cached as layer SECOND_LAYER + block
+INPUT_PRODUCTS_KEPT, INPUT_PRODUCT_BYTES = 4, 16 << 20  # first-layer products kept, and the largest kept
 
 
 class UnitDrawCache:
@@ -54,6 +55,7 @@ class UnitDrawCache:
         self.max_bytes = max_bytes
         self.dtype = np.dtype(dtype)
         self._store: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._input_products: OrderedDict[tuple, np.ndarray] = OrderedDict()
 
     def get(self, seed: int, layer: int, kind: str, shape: tuple[int, int], k: int | None = None) -> np.ndarray | None:
         if kind == "constant":
@@ -72,9 +74,27 @@ class UnitDrawCache:
         """Whether that draw is stored (a constant draw needs none)."""
         return kind == "constant" or (seed, layer, kind, shape, k) in self._store
 
+    def input_product(self, key: tuple, x: np.ndarray, unit: np.ndarray | None, width: int) -> np.ndarray:
+        """x @ U of the first layer, kept for the last few keys (what x and U are drawn from): it is the same for
+        every scale, activation and bias, and one of a change's six to eleven products of 4096 x 4096 matrices."""
+        if key in self._input_products:
+            self._input_products.move_to_end(key)
+            return self._input_products[key]
+        product = _matmul(x, unit, width)
+        if product.nbytes <= INPUT_PRODUCT_BYTES:
+            self._input_products[key] = product
+            while len(self._input_products) > INPUT_PRODUCTS_KEPT:
+                self._input_products.popitem(last=False)
+        return product
+
+    def forget_input_products(self) -> None:
+        """Forget the kept first-layer products, after a stored draw was changed in place (a gradient check)."""
+        self._input_products.clear()
+
     def clear(self) -> None:
         """Forget every draw (they are drawn again, identically, when next needed)."""
         self._store.clear()
+        self.forget_input_products()
 
     @property
     def nbytes(self) -> int:
@@ -169,7 +189,12 @@ def run_study(
     second_scale = dtype.type(0.0 if residual == "on, W2 = 0" else hidden_plan.scale)
     for index in range(depth):
         unit = cache.get(seed, index, hidden_plan.kind, (width, width), hidden_plan.k)
-        z = hidden_plan.scale * _matmul(h, unit, width) + dtype.type(bias)
+        if index == 0:  # the input and the first unit draw do not depend on the scale, activation or bias
+            drawn_from = (seed, inputs, batch, width, hidden_plan.kind, hidden_plan.k)
+            product = cache.input_product(drawn_from, x, unit, width)
+        else:
+            product = _matmul(h, unit, width)
+        z = hidden_plan.scale * product + dtype.type(bias)
         bn = BatchNorm(width, dtype=dtype) if batchnorm else None
         normalized, bn_cache = bn.forward(z) if bn else (None, None)
         a = act.value(z if bn is None else normalized)

@@ -19,12 +19,16 @@ def test_dL_dW1_equals_a_finite_difference_of_the_loss(residual):
     grad = study.layers[0].grad_W.reshape(8, 8)  # dL/dW1 = h^T dz, in full at this size
     unit = cache.get(3, 0, "normal", (8, 8))  # W1 = 0.6 * unit, and the cache hands out its own array
     eps = 1e-6
+
+    def loss_with(i: int, j: int, change: float) -> float:
+        unit[i, j] += change
+        cache.forget_input_products()  # x @ W1 is kept between studies; W1 was just changed in place
+        return run_study(**kwargs).loss
+
     for i, j in [(0, 0), (2, 5), (7, 3)]:
-        unit[i, j] += eps / 0.6
-        up = run_study(**kwargs).loss
-        unit[i, j] -= 2 * eps / 0.6
-        down = run_study(**kwargs).loss
-        unit[i, j] += eps / 0.6
+        up = loss_with(i, j, eps / 0.6)
+        down = loss_with(i, j, -2 * eps / 0.6)
+        loss_with(i, j, eps / 0.6)
         assert (up - down) / (2 * eps) == pytest.approx(grad[i, j], rel=1e-6, abs=1e-10)
     if residual == "on":
         assert cache.get(3, SECOND_LAYER, "normal", (8, 8)) is not None  # the block's W2 was drawn and kept
@@ -51,3 +55,16 @@ def test_zero_init_gives_every_unit_the_same_gradient_so_one_sgd_step_keeps_them
         assert np.all(w == w[:, :1])  # every unit's (column's) incoming weights: still the same
     random = run_study(depth=3, width=16, batch=8, activation="tanh", init="normal", init_params={"std": 0.5})
     assert random.identical_updates is False
+
+
+def test_a_kept_first_layer_product_gives_the_same_study_as_a_fresh_cache():
+    """x @ W1's unit draw is kept across changes of scale, activation and bias; every number stays the same."""
+    shared = UnitDrawCache()
+    for std, activation, bias in [(0.01, "tanh", 0.0), (0.05, "relu", 0.1), (0.01, "tanh", 0.0)]:
+        kwargs = dict(depth=3, width=64, batch=8, activation=activation, init="normal", init_params={"std": std},
+                      bias=bias, seed=1)  # fmt: skip
+        kept, fresh = run_study(cache=shared, **kwargs), run_study(cache=UnitDrawCache(), **kwargs)
+        for a, b in zip(kept.layers, fresh.layers):
+            np.testing.assert_array_equal(a.activation, b.activation)
+            np.testing.assert_array_equal(a.grad_W, b.grad_W)
+    assert len(shared._input_products) == 1  # one input, one first draw: one product for all three
