@@ -3,9 +3,10 @@
     python bench/bench_frames.py
 
 Every slider step ends with the kernel encoding the whole figure as a PNG for ipympl. matplotlib's web
-canvas writes RGBA at zlib level 6; nnlab's canvas (``nnlab.panels.figure``) writes RGB (the figures are
-opaque) at level 1. For each registered panel's default picture: the median encoding time of each, the
-bytes sent, and whether the decoded pixels are equal.
+canvas writes RGBA at zlib level 6 with Pillow; nnlab's canvas wrote RGB (the figures are opaque) at level 1 with
+Pillow until 2026-12-04, and since then with ``nnlab.panels.figure.png_bytes`` (rows unfiltered). For each
+registered panel's default picture: the median encoding time of each, the bytes sent, and whether the pixels
+decoded by Pillow are the figure's.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 from PIL import Image
 
 from nnlab.panels import get_panel_class, load_all
+from nnlab.panels.figure import png_bytes
 
 matplotlib.use("agg")
 
@@ -39,20 +41,19 @@ def median_ms(fn, repeat: int = 15) -> float:
 
 
 def main() -> None:
-    print(f"{'panel':16} {'size':>10} {'matplotlib (RGBA, 6)':>24} {'nnlab (RGB, 1)':>20}  same pixels")
+    print(f"{'panel':16} {'size':>10} {'matplotlib (RGBA, 6)':>22} {'Pillow (RGB, 1)':>18} {'png_bytes (RGB, 1)':>20}"
+          "  same pixels")  # fmt: skip
     for name in load_all():
         panel = get_panel_class(name)()
         panel.figure.canvas.draw()
         rgba = np.asarray(panel.figure.canvas.buffer_rgba()).copy()
         rgb = np.ascontiguousarray(rgba[:, :, :3])
-        theirs, ours = encode(rgba), encode(rgb, compress_level=1)
-        same = np.array_equal(np.asarray(Image.open(io.BytesIO(ours)).convert("RGBA")), rgba)
-        matplotlib_ms = median_ms(lambda frame=rgba: encode(frame))
-        nnlab_ms = median_ms(lambda frame=rgba: encode(np.ascontiguousarray(frame[:, :, :3]), compress_level=1))
-        print(
-            f"{name:16} {rgba.shape[1]:>4} x {rgba.shape[0]:<4}"
-            f" {matplotlib_ms:8.1f} ms {len(theirs) / 1e3:6.0f} KB {nnlab_ms:8.1f} ms {len(ours) / 1e3:5.0f} KB  {same}"
-        )
+        sizes = [len(encode(rgba)), len(encode(rgb, compress_level=1)), len(png_bytes(rgb))]
+        same = np.array_equal(np.asarray(Image.open(io.BytesIO(png_bytes(rgba[:, :, :3]))).convert("RGBA")), rgba)
+        encoders = [lambda f=rgba: encode(f), lambda f=rgb: encode(f, compress_level=1), lambda f=rgb: png_bytes(f)]
+        times = [median_ms(encoder) for encoder in encoders]
+        print(f"{name:16} {rgba.shape[1]:>4} x {rgba.shape[0]:<4}"
+              + "".join(f" {t:8.1f} ms {n / 1e3:6.0f} KB" for t, n in zip(times, sizes)) + f"  {same}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -400,3 +400,18 @@ def test_the_lean_figure_computes_each_axis_ticks_once_per_draw(monkeypatch):
     calls.clear()
     _drawn(LeanFigure, two_titled_axes)
     assert len(calls) == 4
+
+
+@pytest.mark.parametrize("channels", [3, 4])
+def test_frames_are_pngs_that_decode_to_exactly_the_pixels(channels):
+    import io
+
+    from PIL import Image
+
+    from nnlab.panels.figure import png_bytes
+
+    pixels = np.random.default_rng(0).integers(0, 256, (37, 53, channels), dtype=np.uint8)  # odd sizes, noise
+    pixels[5:20, 10:40] = 255  # and a flat region, as figures have
+    decoded = Image.open(io.BytesIO(png_bytes(pixels)))
+    assert decoded.mode == ("RGB" if channels == 3 else "RGBA")
+    np.testing.assert_array_equal(np.asarray(decoded), pixels)
