@@ -74,7 +74,7 @@ class UnitDrawCache:
         """Whether that draw is stored (a constant draw needs none)."""
         return kind == "constant" or (seed, layer, kind, shape, k) in self._store
 
-    def input_product(self, key: tuple, x: np.ndarray, unit: np.ndarray | None, width: int) -> np.ndarray:
+    def _input_product(self, key: tuple, x: np.ndarray, unit: np.ndarray | None, width: int) -> np.ndarray:
         """x @ U of the first layer, kept for the last few keys (what x and U are drawn from): it is the same for
         every scale, activation and bias, and one of a change's six to eleven products of 4096 x 4096 matrices."""
         if key in self._input_products:
@@ -112,7 +112,7 @@ def _matmul_t(d: np.ndarray, unit: np.ndarray | None, width_in: int) -> np.ndarr
     """d @ U^T, with U = all ones when ``unit`` is None.
 
     Computed as (U d^T)^T: OpenBLAS reads U row by row then, a quarter less time for a batch of 16 on a 4096-wide
-    layer (bench/README.md), the same numbers here (the sums run in the same order)."""
+    layer (bench/README.md); with the SkylakeX kernels the numbers were bitwise those of d @ U^T."""
     if unit is None:
         return np.repeat(d.sum(axis=1, keepdims=True), width_in, axis=1)
     return (unit @ d.T).T
@@ -191,7 +191,7 @@ def run_study(
         unit = cache.get(seed, index, hidden_plan.kind, (width, width), hidden_plan.k)
         if index == 0:  # the input and the first unit draw do not depend on the scale, activation or bias
             drawn_from = (seed, inputs, batch, width, hidden_plan.kind, hidden_plan.k)
-            product = cache.input_product(drawn_from, x, unit, width)
+            product = cache._input_product(drawn_from, x, unit, width)
         else:
             product = _matmul(h, unit, width)
         z = hidden_plan.scale * product + dtype.type(bias)

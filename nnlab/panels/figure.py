@@ -168,6 +168,9 @@ def png_bytes(pixels: np.ndarray) -> bytes:
 
     Pillow chooses a filter for every row, which costs more than it saves on figures of flat colour and thin
     lines: this writes the same pixels 2-3x faster and about as small (bench/bench_frames.py)."""
+    if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] not in (3, 4):
+        raise ValueError(f"pixels: expected a uint8 array of shape (H, W, 3) or (H, W, 4), got {pixels.dtype} "
+                         f"of shape {pixels.shape}")  # fmt: skip
     height, width, channels = pixels.shape
     rows = np.empty((height, width * channels + 1), np.uint8)
     rows[:, 0] = 0  # each row's filter type: none

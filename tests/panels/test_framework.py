@@ -415,3 +415,15 @@ def test_frames_are_pngs_that_decode_to_exactly_the_pixels(channels):
     decoded = Image.open(io.BytesIO(png_bytes(pixels)))
     assert decoded.mode == ("RGB" if channels == 3 else "RGBA")
     np.testing.assert_array_equal(np.asarray(decoded), pixels)
+
+
+@pytest.mark.parametrize(
+    "pixels",
+    [np.zeros((4, 5, 3)), np.zeros((4, 5), np.uint8), np.zeros((4, 5, 2), np.uint8)],
+    ids=["float", "2-D", "2 channels"],
+)
+def test_a_frame_of_the_wrong_kind_is_refused_naming_the_argument(pixels):
+    from nnlab.panels.figure import png_bytes
+
+    with pytest.raises(ValueError, match=r"pixels: expected a uint8 array of shape \(H, W, 3\) or \(H, W, 4\)"):
+        png_bytes(pixels)
