@@ -172,7 +172,8 @@ class KernelTrace:
         self.offset = self.log.stat().st_size
 
     def since_mark(self) -> str:
-        """Median wall (thread CPU) ms of each part, e.g. "change 205 (160): compute 91 (63), draw 86 (75), ..."."""
+        """Median wall (thread CPU) ms of each part, e.g. "change 205 (160): compute 91 (63), draw 86 (75), ...",
+        and the cores other processes kept busy during the computation."""
         with self.log.open() as log:
             log.seek(self.offset)
             lines = [line.split() for line in log]
@@ -181,7 +182,9 @@ class KernelTrace:
             wall = [float(f[1]) for f in lines if f[0] == part]
             cpu = [float(f[2]) for f in lines if f[0] == part]
             medians[part] = f"{statistics.median(wall):.0f} ({statistics.median(cpu):.0f})" if wall else "-"
-        return f"change {medians['change']}: " + ", ".join(f"{p} {medians[p]}" for p in self.PARTS[1:])
+        others = [float(f[3]) for f in lines if f[0] == "compute" and len(f) > 3]
+        busy = f"; others during compute {statistics.median(others):.2f} cores" if others else ""
+        return f"change {medians['change']}: " + ", ".join(f"{p} {medians[p]}" for p in self.PARTS[1:]) + busy
 
 
 def main() -> None:

@@ -71,6 +71,29 @@ def run() -> None:
     print(f"control change, activations view: {ms(activations)}; activation change: {ms(others)}")
     print(f"control change, dL/dW view: {ms(gradients)}")
     print(f"the lecture's plain numpy loop (draws the weights each time): median {loop:.2f} s")
+    estimates(panel)
+
+
+# Sizes for the estimate check: the lectures' two networks and the costly corners a student reaches.
+SIZES = [(6, 4096, 16), (10, 500, 1000), (6, 4096, 256), (6, 1024, 1000), (20, 2048, 64), (6, 4096, 1000)]
+
+
+def estimates(panel: InitializationPanel) -> None:
+    """The panel's estimate (which decides the busy state and 'compute anyway') beside the computation's time,
+    weights cached, for both kinds of view."""
+    print("estimate vs measured compute, weights cached (depth x width, batch, view):")
+    for depth, width, batch in SIZES:
+        for view in ("activations", "gradients dL/dW"):
+            state = {**panel.state, "depth": depth, "width": width, "batch": batch, "view": view}
+            panel.compute(state)  # draws the weights if needed
+            times = []
+            for scale in (0.011, 0.012, 0.013):
+                t0 = time.perf_counter()
+                panel.compute({**state, "scale": scale})
+                times.append(time.perf_counter() - t0)
+            measured = statistics.median(times)
+            print(f"  {depth:>2} x {width:<4} batch {batch:<4} {view:<16} estimate {panel.estimate(state):6.3f} s  "
+                  f"measured {measured:6.3f} s")  # fmt: skip
 
 
 if __name__ == "__main__":

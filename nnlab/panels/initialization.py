@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 
 from nnlab.core.activations import ACTIVATIONS
-from nnlab.core.initializers import INITIALIZERS
+from nnlab.core.initializers import INITIALIZERS, plan
 from nnlab.core.initstudy import INPUTS, RESIDUAL, SECOND_LAYER, Study, UnitDrawCache, run_study
-from nnlab.panels.base import Control, Panel
+from nnlab.panels.base import Control, Panel, panel_threads
+from nnlab.panels.threads import usable_cores
 from nnlab.viz.layers import draw_ridgeline, draw_stats_strip, histogram_rows, update_ridgeline, update_stats_strip
 
 MAX_DEPTH = 20
@@ -130,18 +131,20 @@ class InitializationPanel(Panel, name="initialization"):
         return control.name != "scale" or state["init"] in SCALE_PARAM
 
     def estimate(self, state):
-        """Seconds: the matrix products (about 15 GFLOP/s here), the weights drawn (about 10 ns each), and the QR
-        factorisations of orthogonal draws not yet cached (about 2.7 n^3 flops for n x n: 11 s for n = 4096 on one
-        core here, so a deep wide orthogonal network asks before it computes)."""
-        width = state["width"]
-        weights = _matrices(state) * width**2
-        passes = 3 if state["view"].startswith("gradients") else 1
-        seconds = 2 * weights * state["batch"] * passes / 1.5e10 + weights * 1e-8
-        if state["init"] == "orthogonal":
-            layers = [*range(state["depth"])]
-            if state["residual"] != "off":
-                layers += [SECOND_LAYER + index for index in range(state["depth"])]
-            missing = sum(not UNITS.holds(state["seed"], layer, "orthogonal", (width, width)) for layer in layers)
+        """Seconds, from measurements here (bench/bench_init_panel.py prints estimate and time side by side): each
+        pass over the weights (forward, and backward in the gradient views) reads every weight once (about 5 GB/s
+        per BLAS thread at batch 16) and does 2 x batch flops per weight (about 1e11 flop/s per thread at large
+        batches); unit draws not yet cached cost about 25 ns a weight, orthogonal ones a QR factorisation each
+        (about 2.7 n^3 flops, 11 s for n = 4096 on one core, so a deep wide orthogonal network asks first)."""
+        width, layers = state["width"], _layers(state)
+        weights = len(layers) * width**2
+        passes = 2 if state["view"].startswith("gradients") else 1
+        threads = panel_threads() or usable_cores()
+        seconds = passes * (4 * weights / 5e9 + 2 * weights * state["batch"] / 1e11) / threads
+        hidden = plan(state["init"], (width, width), **self.init_params(state))
+        missing = sum(not UNITS.holds(state["seed"], layer, hidden.kind, (width, width), hidden.k) for layer in layers)
+        seconds += missing * width**2 * 2.5e-8
+        if hidden.kind == "orthogonal":
             seconds += missing * 2.7 * width**3 / 1.5e10
         return seconds
 
@@ -250,9 +253,17 @@ class InitializationPanel(Panel, name="initialization"):
         return ""
 
 
+def _layers(state: dict[str, Any]) -> list[int]:
+    """The hidden weight matrices' layer numbers in the unit-draw cache (a block's second layer: SECOND_LAYER + l)."""
+    layers = [*range(state["depth"])]
+    if state["residual"] != "off":
+        layers += [SECOND_LAYER + index for index in range(state["depth"])]
+    return layers
+
+
 def _matrices(state: dict[str, Any]) -> int:
     """Hidden weight matrices: one per layer, two per residual block."""
-    return state["depth"] * (1 if state["residual"] == "off" else 2)
+    return len(_layers(state))
 
 
 def lecture_stats(mean: float, std: float) -> str:

@@ -229,3 +229,25 @@ def test_residual_presets_say_how_the_variance_changes_per_block(panel):
     panel.apply_preset("residual, W2 = 0")
     assert panel.status == "residual blocks: Var(x + F(x)) / Var(x) = 1.00 per block"
     np.testing.assert_allclose(panel.result.stds, 1.0, atol=0.01)
+
+
+def test_a_lecture_step_is_not_announced_as_slow_but_a_large_batch_is(panel, monkeypatch):
+    # The estimate decides the busy state (a spinner the browser animates while the kernel computes) and 'compute
+    # anyway'. It once counted drawing every weight on every change (1.2-1.7 s for a 0.05-0.1 s step), so each
+    # step of the lecture's network showed "computing (about 1.7 s)" and a batch of 256 (0.5 s) asked first.
+    import nnlab.panels.base as base
+
+    monkeypatch.setattr(base, "BLAS_THREADS", 2)
+    busy = []
+    panel.widget()
+    monkeypatch.setattr(panel.ui, "busy", busy.append)
+    panel.set(view="gradients dL/dW")
+    lecture = dict(panel.state)
+    assert panel.estimate(lecture) < base.BUSY_SECONDS  # the weights are drawn: two passes over them
+    panel.set(scale=0.02)
+    assert busy == [] and panel.error is None
+    monkeypatch.setattr(base, "BLAS_THREADS", 1)
+    assert panel.estimate(lecture) > 1.9 * panel.estimate({**lecture, "view": "activations"})  # backward too
+    panel.set(batch=256)
+    assert len(busy) == 1 and busy[0].startswith("computing (about") and panel.error is None  # shown, not asked
+    panel.set(batch=16, scale=0.01)
