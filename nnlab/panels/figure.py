@@ -13,8 +13,9 @@ Live pictures reach the browser through ipympl. Two things corrupted them after 
   frame is right only if the browser still shows exactly the frame it was computed against.
   :class:`WholeFrameCanvas` sends every frame whole.
 
-Every panel's figure is a :class:`LeanFigure`: fewer passes over the tick labels per draw, and text drawn without
-FreeType's hinting (:data:`DRAW_RC`), whoever asks for the draw.
+Every panel's figure is a :class:`LeanFigure`: fewer passes over the tick labels per draw, text drawn without
+FreeType's hinting (:data:`DRAW_RC`) from glyph bitmaps kept between draws (:mod:`nnlab.panels.glyphs`), whoever
+asks for the draw.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from nnlab.panels.glyphs import GLYPHS
 
 SLIDES_RC = {
     "font.size": 15,
@@ -107,16 +110,17 @@ class LeanFigure(Figure):
     where matplotlib would put it too) unless tick labels or a label stand on top of the axes, the axes have twins,
     children or aligned titles, or the y axis shows an offset text ("1e-5"); those keep matplotlib's placement.
     An offset text that appears during a draw is caught after it and the figure drawn once more with it placed.
-    Every draw uses :data:`DRAW_RC`, a single artist's too (blitting).
+    Every draw uses :data:`DRAW_RC`, a single artist's too (blitting), and draws text from the glyph bitmaps
+    kept by :data:`~nnlab.panels.glyphs.GLYPHS`.
     """
 
     def draw(self, renderer: Any) -> None:
-        with _drawing_settings():
+        with _drawing_settings(), GLYPHS.drawing(renderer):
             self._draw(renderer)
 
     def draw_artist(self, a: Artist) -> None:
         """Draw one artist (a blit) with the same settings as a full draw."""
-        with _drawing_settings():
+        with _drawing_settings(), GLYPHS.drawing(self.canvas.get_renderer()):
             super().draw_artist(a)
 
     def _draw(self, renderer: Any) -> None:

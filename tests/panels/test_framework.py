@@ -371,6 +371,57 @@ def test_the_lean_figure_draws_exactly_what_matplotlib_draws(build):
         assert np.array_equal(_drawn(LeanFigure, build, draws=2), _drawn(Figure, build, draws=2))
 
 
+def _text_of_every_kind(figure):
+    """Strings at rotations, sizes, weights and families, antialiased or not, that move by fractions of a pixel
+    and change between draws: the glyph cache must draw each exactly where and as matplotlib does."""
+    ax = figure.add_subplot()
+    ax.set_title("Weight init: std=0.01 (gjpqy)", fontweight="bold")
+    ax.set_ylabel("dL/dW, log10 |value|")
+    texts = [
+        ax.text(0.1, 0.8, "mean=0.00 std=4.9e-01", fontsize=7.3),
+        ax.text(0.5, 0.5, "rotated 33 degrees", rotation=33, family="monospace"),
+        ax.text(0.2, 0.2, "no antialiasing", antialiased=False, fontsize=11),
+        ax.text(0.7, 0.3, "vertical", rotation=90, fontstyle="italic"),
+        ax.text(0.3, 0.6, "\u03b1 \u2192 \u221e, \u00b5 = 1e-3", fontsize=9),
+        ax.text(0.05, 0.05, "mean=0.00 std=4.9e-01", fontsize=12, fontweight="bold"),  # the same string, larger
+    ]
+
+    def change():
+        for i, text in enumerate(texts):
+            x, y = text.get_position()
+            text.set_position((x + 0.0137 * (i + 1), y - 0.0071 * i))  # new sub-pixel offsets
+        texts[0].set_text("mean=0.01 std=2.9e-01")
+
+    return change
+
+
+def test_text_drawn_from_kept_glyphs_is_exactly_matplotlibs(monkeypatch):
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+    from matplotlib.figure import Figure
+
+    from nnlab.panels import glyphs
+    from nnlab.panels.figure import DRAW_RC, LeanFigure
+
+    assert glyphs.SUPPORTED  # the matplotlib of this suite: otherwise this test would compare matplotlib to itself
+    with matplotlib.rc_context(DRAW_RC):
+        for draws in (1, 3):  # a first draw (bitmaps made) and later ones (bitmaps reused at new positions)
+            assert np.array_equal(_drawn(LeanFigure, _text_of_every_kind, draws),
+                                  _drawn(Figure, _text_of_every_kind, draws))  # fmt: skip
+    # Drawn again, matplotlib prepares a font for every string to lay it out again; from kept glyphs, none.
+    prepared = []
+    prepare = RendererAgg._prepare_font
+    monkeypatch.setattr(RendererAgg, "_prepare_font", lambda self, prop: prepared.append(prop) or prepare(self, prop))
+    for figure_class, strings in ((Figure, 8), (LeanFigure, 0)):
+        figure = figure_class(figsize=(4, 3), dpi=100)
+        canvas = FigureCanvasAgg(figure)
+        _text_of_every_kind(figure)
+        canvas.draw()
+        prepared.clear()
+        canvas.draw()
+        assert len(prepared) >= strings if strings else prepared == []
+
+
 def test_every_draw_of_a_panel_figure_uses_its_drawing_settings_whoever_asks():
     import matplotlib
 

@@ -1,0 +1,114 @@
+"""Text drawn from glyph bitmaps kept between draws: the same pixels as matplotlib's Agg, without laying out and
+rasterizing every string again on every draw.
+
+matplotlib (3.11) draws a string by laying it out with FreeType (``FT2Font._layout``) and then, glyph by glyph,
+moving the glyph to its position in 1/64 pixel, rasterizing it (``FT2Font._render_glyph``) and compositing the
+bitmap (``RendererAgg._draw_text_glyphs_and_boxes``). A panel's picture has 20-90 strings (tick labels, notes,
+titles) that mostly stay the same from one slider step to the next, and the layout and rasterization were about a
+fifth of a full draw (bench/bench_draw.py). :class:`GlyphCache` keeps
+
+- each string's layout, by the string, the font's properties, the dpi, the hinting flags and the font features;
+- each glyph's bitmap, by the font file, size, dpi, glyph, hinting, render mode, rotation and the *fraction* of a
+  pixel of its position: moving an outline by whole pixels moves its bitmap by exactly those pixels (FreeType
+  rasterizes in 1/64-pixel integer coordinates), so a bitmap made at the fraction is drawn at the whole-pixel
+  offset.
+
+It composites the same bitmaps at the same places with the same calls as matplotlib; tests compare whole pictures
+with matplotlib's own draw. With a matplotlib that draws text differently (before 3.11) nothing is changed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from matplotlib import ft2font
+from matplotlib.backends import backend_agg
+
+# The private pieces this relies on; without any of them, text is drawn by matplotlib as it is.
+SUPPORTED = (
+    all(hasattr(backend_agg, name) for name in ("RenderMode", "get_hinting_flag"))
+    and all(hasattr(backend_agg.RendererAgg, name) for name in ("_draw_text_glyphs_and_boxes", "_prepare_font"))
+    and all(hasattr(ft2font.FT2Font, name) for name in ("_layout", "_set_transform", "_render_glyph"))
+)
+
+
+class GlyphCache:
+    """String layouts and glyph bitmaps kept between draws (see the module docstring); at most ``max_entries``
+    of each, all forgotten when that is exceeded (a few MB at most)."""
+
+    def __init__(self, max_entries: int = 20_000) -> None:
+        self.max_entries = max_entries
+        self._layouts: dict[tuple, list[tuple[Any, float, int, float, float]]] = {}
+        self._glyphs: dict[tuple, tuple[Any, int, int]] = {}
+
+    @contextmanager
+    def drawing(self, renderer: Any) -> Iterator[None]:
+        """Draw text on ``renderer`` (an Agg renderer) through the cache for the duration."""
+        if not SUPPORTED or not isinstance(renderer, backend_agg.RendererAgg) or "draw_text" in vars(renderer):
+            yield
+            return
+        renderer.draw_text = lambda *args, **kwargs: self.draw_text(renderer, *args, **kwargs)
+        try:
+            yield
+        finally:
+            del renderer.draw_text
+
+    def draw_text(
+        self, renderer: Any, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, ismath: Any = False,
+        mtext: Any = None,
+    ) -> None:  # fmt: skip
+        """``RendererAgg.draw_text``, with layouts and bitmaps from the cache."""
+        if ismath:
+            return backend_agg.RendererAgg.draw_text(renderer, gc, x, y, s, prop, angle, ismath, mtext)
+        flags = backend_agg.get_hinting_flag()
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        size = prop.get_size_in_points()
+        font_key = (tuple(prop.get_family()), prop.get_slant(), prop.get_variant(), prop.get_weight(),
+                    prop.get_stretch(), size, prop.get_file(), prop.get_math_fontfamily())  # fmt: skip
+        key = (s, font_key, renderer.dpi, flags, features, language)
+        glyphs = self._layouts.get(key)
+        if glyphs is None:
+            font = renderer._prepare_font(prop)
+            items = font._layout(s, flags=flags, features=features, language=language)
+            glyphs = [(item.ft_object, size, item.glyph_index, item.x, item.y) for item in items]
+            self._remember(self._layouts, key, glyphs)
+        self._draw_glyphs(renderer, gc, x, y, angle, glyphs, flags)
+
+    def _draw_glyphs(self, renderer: Any, gc: Any, x: float, y: float, angle: float, glyphs: list, flags: Any) -> None:
+        # The arithmetic of RendererAgg._draw_text_glyphs_and_boxes (no slant, no stretch: plain text), to the bit.
+        cos = math.cos(math.radians(angle))
+        sin = math.sin(math.radians(angle))
+        matrix = [[round(0x10000 * cos), round(0x10000 * -sin)], [round(0x10000 * sin), round(0x10000 * cos)]]
+        antialiased = gc.get_antialiased()
+        mode = backend_agg.RenderMode.NORMAL if antialiased else backend_agg.RenderMode.MONO
+        height = renderer.height
+        for font, size, glyph_index, dx, dy in glyphs:  # dy is upwards
+            whole_x, part_x = divmod(round(0x40 * (x + dx * cos - dy * sin)), 0x40)
+            whole_y, part_y = divmod(round(0x40 * (height - y + dx * sin + dy * cos)), 0x40)
+            key = (font.fname, size, renderer.dpi, glyph_index, flags, mode, angle, part_x, part_y)
+            bitmap = self._glyphs.get(key)
+            if bitmap is None:
+                font.set_size(size, renderer.dpi)
+                font._set_transform(matrix, [part_x, part_y])
+                rendered = font._render_glyph(glyph_index, flags, mode)
+                buffer = rendered.buffer.copy()
+                if not antialiased:
+                    buffer *= 0xFF
+                bitmap = (buffer, rendered.left, rendered.top)
+                self._remember(self._glyphs, key, bitmap)
+            buffer, left, top = bitmap
+            # draw_text_image's y is downwards and the bitmap's bottom side
+            renderer._renderer.draw_text_image(buffer, left + whole_x, int(height) - (top + whole_y) + buffer.shape[0],
+                                               0, gc)  # fmt: skip
+
+    def _remember(self, store: dict, key: tuple, value: Any) -> None:
+        if len(store) >= self.max_entries:
+            store.clear()
+        store[key] = value
+
+
+GLYPHS = GlyphCache()
