@@ -7,8 +7,9 @@ bitmap (``RendererAgg._draw_text_glyphs_and_boxes``). A panel's picture has 20-9
 titles) that mostly stay the same from one slider step to the next, and the layout and rasterization were about a
 fifth of a full draw (bench/bench_draw.py). :class:`GlyphCache` keeps
 
-- each string's layout, by the string, the font's properties, the dpi, the hinting flags and the font features;
-- each glyph's bitmap, by the font file, size, dpi, glyph, hinting, render mode, rotation and the *fraction* of a
+- each string's layout, by the string, the font's properties, the dpi, the hinting flags, the font features and
+  the thread (whose own font objects the layout names, as matplotlib keeps one per thread);
+- each glyph's bitmap, by the font face, size, dpi, glyph, hinting, render mode, rotation and the *fraction* of a
   pixel of its position: moving an outline by whole pixels moves its bitmap by exactly those pixels (FreeType
   rasterizes in 1/64-pixel integer coordinates), so a bitmap made at the fraction is drawn at the whole-pixel
   offset.
@@ -20,6 +21,7 @@ with matplotlib's own draw. With a matplotlib that draws text differently (befor
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -69,7 +71,8 @@ class GlyphCache:
         size = prop.get_size_in_points()
         font_key = (tuple(prop.get_family()), prop.get_slant(), prop.get_variant(), prop.get_weight(),
                     prop.get_stretch(), size, prop.get_file(), prop.get_math_fontfamily())  # fmt: skip
-        key = (s, font_key, renderer.dpi, flags, features, language)
+        # matplotlib gives each thread its own FT2Font objects (they are not thread-safe): so do the kept layouts
+        key = (s, font_key, renderer.dpi, flags, features, language, threading.get_ident())
         glyphs = self._layouts.get(key)
         if glyphs is None:
             font = renderer._prepare_font(prop)
@@ -89,7 +92,7 @@ class GlyphCache:
         for font, size, glyph_index, dx, dy in glyphs:  # dy is upwards
             whole_x, part_x = divmod(round(0x40 * (x + dx * cos - dy * sin)), 0x40)
             whole_y, part_y = divmod(round(0x40 * (height - y + dx * sin + dy * cos)), 0x40)
-            key = (font.fname, size, renderer.dpi, glyph_index, flags, mode, angle, part_x, part_y)
+            key = (font.fname, font.face_index, size, renderer.dpi, glyph_index, flags, mode, angle, part_x, part_y)
             bitmap = self._glyphs.get(key)
             if bitmap is None:
                 font.set_size(size, renderer.dpi)

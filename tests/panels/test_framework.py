@@ -422,6 +422,26 @@ def test_text_drawn_from_kept_glyphs_is_exactly_matplotlibs(monkeypatch):
         assert len(prepared) >= strings if strings else prepared == []
 
 
+def test_kept_text_layouts_are_per_thread_like_matplotlibs_fonts():
+    # ipykernel draws on a subshell thread when the browser asks; FT2Font objects must not cross threads.
+    import threading
+
+    from nnlab.panels.figure import LeanFigure
+    from nnlab.panels.glyphs import GLYPHS
+
+    main = _drawn(LeanFigure, _text_of_every_kind)
+    other = {}
+    worker = threading.Thread(target=lambda: other.update(pixels=_drawn(LeanFigure, _text_of_every_kind)))
+    worker.start()
+    worker.join()
+    assert np.array_equal(other["pixels"], main)
+    fonts = {}
+    for key, layout in GLYPHS._layouts.items():
+        fonts.setdefault(key[-1], set()).update(id(glyph[0]) for glyph in layout)
+    mine, theirs = fonts[threading.get_ident()], fonts[worker.ident]
+    assert mine and theirs and not mine & theirs
+
+
 def test_every_draw_of_a_panel_figure_uses_its_drawing_settings_whoever_asks():
     import matplotlib
 
