@@ -241,8 +241,10 @@ def test_a_lecture_step_is_not_announced_as_slow_but_a_large_batch_is(panel, mon
     busy = []
     panel.widget()
     monkeypatch.setattr(panel.ui, "busy", busy.append)
-    panel.set(view="gradients dL/dW")
+    # The shared panel holds what the test before left (a residual preset doubles the layers): the lecture's defaults.
+    panel.set(**{**InitializationPanel.defaults, "view": "gradients dL/dW"})
     lecture = dict(panel.state)
+    assert (lecture["depth"], lecture["width"], lecture["batch"], lecture["residual"]) == (6, 4096, 16, "off")
     assert panel.estimate(lecture) < base.BUSY_SECONDS  # the weights are drawn: two passes over them
     panel.set(scale=0.02)
     assert busy == [] and panel.error is None
