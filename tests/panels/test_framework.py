@@ -160,6 +160,22 @@ def test_controls_use_continuous_update_as_declared():
     assert fast.value == pytest.approx(0.01)
 
 
+def test_a_float_sliders_readout_shows_every_value_of_its_grid():
+    # ipywidgets shows 2 decimals: Adam's beta2 = 0.999 (step 0.001) read "1.00" in the optimizer panel.
+    pytest.importorskip("ipywidgets")
+    from nnlab.panels.trajectories import TrajectoriesPanel
+    from nnlab.panels.widgets import make_widget
+
+    assert make_widget(Control("b", "beta2", "float", 0.0, 0.9999, step=0.001), 0.999).readout_format == ".3f"
+    assert make_widget(Control("p", "keep p", "float", 0.05, 1.0, step=0.05), 0.5).readout_format == ".2f"
+    assert make_widget(Control("x", "x", "float", 1.0, 20.0, step=0.5), 3.0).readout_format == ".2f"
+    assert make_widget(Control("t", "t", "float", 0.0, 1.0, step=1e-5), 0.5).readout_format == ".5f"
+    panel = TrajectoriesPanel()
+    panel.widget()
+    (beta2,) = [widget for control, widget in panel.ui.widgets["adam_beta2"] if control.kind == "float"]
+    assert f"{beta2.value:{beta2.readout_format}}" == "0.999"
+
+
 def test_the_browsers_draw_requests_wait_for_a_change_in_progress():
     """ipykernel 7 handles the canvas's messages on another thread; they must not draw a half-built figure."""
     pytest.importorskip("ipympl")
