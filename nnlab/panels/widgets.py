@@ -134,7 +134,7 @@ def _probe() -> Any:
     return Probe()
 
 
-def step_decimals(step: float) -> int:
+def _step_decimals(step: float) -> int:
     """The decimals a slider's readout needs to show every value on its grid (ipywidgets' default is 2: Adam's
     beta2 = 0.999 read 1.00); at least 2, as ipywidgets shows, at most 6."""
     for decimals in range(2, 7):
@@ -156,7 +156,7 @@ def make_widget(control: Control, value: Any, high: float | None = None) -> Any:
     if control.kind == "float":
         step = control.step or (control.high - control.low) / 100
         return w.FloatSlider(value=value, min=control.low, max=control.high, step=step,
-                             readout_format=f".{step_decimals(step)}f", **common)  # fmt: skip
+                             readout_format=f".{_step_decimals(step)}f", **common)  # fmt: skip
     if control.kind == "log":
         return w.FloatLogSlider(value=value, base=10, min=math.log10(control.low), max=math.log10(control.high),
                                 step=control.step or 0.05, readout=False, **common)  # fmt: skip

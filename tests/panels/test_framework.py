@@ -163,6 +163,7 @@ def test_controls_use_continuous_update_as_declared():
 def test_a_float_sliders_readout_shows_every_value_of_its_grid():
     # ipywidgets shows 2 decimals: Adam's beta2 = 0.999 (step 0.001) read "1.00" in the optimizer panel.
     pytest.importorskip("ipywidgets")
+    from nnlab.panels import load_all
     from nnlab.panels.trajectories import TrajectoriesPanel
     from nnlab.panels.widgets import make_widget
 
@@ -174,6 +175,12 @@ def test_a_float_sliders_readout_shows_every_value_of_its_grid():
     panel.widget()
     (beta2,) = [widget for control, widget in panel.ui.widgets["adam_beta2"] if control.kind == "float"]
     assert f"{beta2.value:{beta2.readout_format}}" == "0.999"
+    for name, cls in load_all().items():  # every float value of every panel's defaults and presets reads out exactly
+        for control in (c for c in cls.state_controls() if c.kind == "float"):
+            slider = make_widget(control, cls.state_defaults()[control.name])
+            for preset, settings in {"defaults": {}, **cls.presets}.items():
+                value = {**cls.state_defaults(), **settings}[control.name]
+                assert float(f"{value:{slider.readout_format}}") == pytest.approx(value, abs=1e-12), (name, preset)
 
 
 def test_the_browsers_draw_requests_wait_for_a_change_in_progress():
