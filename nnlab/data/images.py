@@ -74,10 +74,33 @@ def cifar10_patches(folder: str | Path, n: int = 5000, size: int = 8, rng: Any =
     return patches(grey, min(n, len(grey)), size, rng)
 
 
+# What a CIFAR-10 python batch holds besides dicts, lists, bytes and numbers: numpy arrays (rebuilt by numpy's own
+# functions, under numpy 1's and numpy 2's module names, any pickle protocol) and the latin-1 bytes of a Python 3
+# pickle.
+CIFAR_GLOBALS = frozenset({
+    ("numpy", "ndarray"), ("numpy", "dtype"),
+    ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar"),
+    ("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer"),  # protocol 5
+    ("_codecs", "encode"),
+})  # fmt: skip
+
+
+class DataUnpickler(pickle.Unpickler):
+    """An unpickler that admits only what a CIFAR-10 batch holds (:data:`CIFAR_GLOBALS`): a pickle naming any other
+    function or class (``os.system``, say) is refused before anything of it runs (Python docs, pickle, "Restricting
+    Globals")."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in CIFAR_GLOBALS:
+            raise pickle.UnpicklingError(f"it asks for {module}.{name}, which a data batch never holds; not loaded")
+        return super().find_class(module, name)
+
+
 def _load_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
     try:
         with open(path, "rb") as f:
-            batch = pickle.load(f, encoding="bytes")
+            batch = DataUnpickler(f, encoding="bytes").load()
     except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError, IndexError) as err:
         raise ValueError(
             f"{path} is not a readable CIFAR-10 python batch (a corrupt or different file: {err})"

@@ -51,12 +51,14 @@ def test_photo_patches_are_grey_values_in_unit_range():
     assert np.corrcoef(P[:, 0], P[:, 1])[0, 1] > 0.8
 
 
-def test_cifar10_loader_reads_the_python_format(tmp_path):
+@pytest.mark.parametrize("protocol", [2, pickle.HIGHEST_PROTOCOL])  # 2: as the official files (Python 2 era)
+def test_cifar10_loader_reads_the_python_format(tmp_path, protocol):
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, (4, 3, 32, 32), dtype=np.uint8)
     for name in ("data_batch_1", "data_batch_2", "test_batch"):
         with open(tmp_path / name, "wb") as f:
-            pickle.dump({b"data": images.reshape(4, 3072), b"labels": [0, 1, 2, 9]}, f)
+            batch = {b"data": images.reshape(4, 3072), b"labels": [0, 1, 2, 9], b"batch_label": b"training batch"}
+            pickle.dump(batch, f, protocol=protocol)
     X_train, y_train, X_test, y_test = load_cifar10(tmp_path)
     assert X_train.shape == (8, 32, 32, 3) and X_test.shape == (4, 32, 32, 3)
     np.testing.assert_array_equal(X_train[0, :, :, 1], images[0, 1])  # channel-major rows -> (H, W, C)
@@ -73,3 +75,26 @@ def test_cifar10_loader_errors_name_the_problem(tmp_path):
             pickle.dump({"x": 1}, f)
     with pytest.raises(ValueError, match="is not a CIFAR-10 python batch"):
         load_cifar10(tmp_path)
+
+
+class _RunsCode:
+    """What a crafted batch would hold: unpickling it calls a function of the attacker's choice."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))  # creates a file: harmless here, and visible
+
+
+@pytest.mark.parametrize("where", ["whole", "inside"])
+def test_a_crafted_cifar10_batch_runs_no_code_and_gets_a_clear_message(tmp_path, where):
+    marker = tmp_path / "ran"
+    payload = _RunsCode(marker)
+    for name in ("data_batch_1", "test_batch"):
+        with open(tmp_path / name, "wb") as f:
+            pickle.dump(payload if where == "whole" else {b"data": payload, b"labels": [0]}, f)
+    with pytest.raises(ValueError, match=r"not a readable CIFAR-10 python batch .*asks for (io|builtins)\.open, which "
+                                         r"a data batch never holds"):  # fmt: skip
+        load_cifar10(tmp_path)
+    assert not marker.exists()
