@@ -4,7 +4,7 @@
 
 Every slider step ends with the kernel encoding the whole figure as a PNG for ipympl. matplotlib's web
 canvas writes RGBA at zlib level 6 with Pillow; nnlab's canvas wrote RGB (the figures are opaque) at level 1 with
-Pillow until 2026-12-04, and since then with ``nnlab.panels.figure.png_bytes`` (rows unfiltered). For each
+Pillow until 2026-12-04, and since then with ``nnlab.render.frames.png_bytes`` (rows unfiltered). For each
 registered panel's default picture: the median encoding time of each, the bytes sent, and whether the pixels
 decoded by Pillow are the figure's.
 """
@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 
 from nnlab.panels import get_panel_class, load_all
-from nnlab.panels.figure import png_bytes
+from nnlab.render.frames import png_bytes
 
 matplotlib.use("agg")
 

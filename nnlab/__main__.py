@@ -29,6 +29,8 @@ import os
 import sys
 from pathlib import Path
 
+from nnlab.core._checks import SettingError
+
 
 def notebooks_folder() -> Path:
     """The lecture notebooks: the package's own (``nnlab.notebooks``, in a wheel and in an editable install
@@ -103,24 +105,24 @@ def check_output(path: str) -> Path:
     """The output file, refused in one line when it cannot be written: no folder, a folder, under a file."""
     out = Path(path)
     if out.is_dir():
-        raise ValueError(f"-o {path}: that is a folder; give a file name such as {out / 'figure.png'}")
+        raise SettingError(f"-o {path}: that is a folder; give a file name such as {out / 'figure.png'}")
     parent = out.parent
     for folder in (parent, *parent.parents):
         if folder.exists():
             if not folder.is_dir():
-                raise ValueError(f"-o {path}: {folder} is a file, not a folder")
+                raise SettingError(f"-o {path}: {folder} is a file, not a folder")
             break
     if not parent.is_dir():
-        raise ValueError(f"-o {path}: the folder {parent} does not exist; create it first")
+        raise SettingError(f"-o {path}: the folder {parent} does not exist; create it first")
     if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-        raise ValueError(f"-o {path}: no permission to write there")
+        raise SettingError(f"-o {path}: no permission to write there")
     return out
 
 
 def parse_size(text: str) -> tuple[int, int]:
     width, sep, height = text.lower().partition("x")
     if not sep or not width.strip().isdigit() or not height.strip().isdigit():
-        raise ValueError(f"--size {text!r}: give WIDTHxHEIGHT in pixels, such as 600x450")
+        raise SettingError(f"--size {text!r}: give WIDTHxHEIGHT in pixels, such as 600x450")
     return int(width), int(height)
 
 
@@ -131,11 +133,11 @@ def export(args: argparse.Namespace) -> int:
     output = check_output(args.output)
     sweeps = dict(args.sweep or [])
     if len(sweeps) != len(args.sweep or []):
-        raise ValueError("--sweep: each setting may be swept once")
+        raise SettingError("--sweep: each setting may be swept once")
     if args.notebook:
         return export_notebook(args, output, sweeps)
     if not args.panel:
-        raise ValueError("name a panel (initialization, trajectories, ...) or give --notebook NOTEBOOK")
+        raise SettingError("name a panel (initialization, trajectories, ...) or give --notebook NOTEBOOK")
     cls = get_panel_class(args.panel)
     panel = cls()
     if args.preset:
@@ -157,7 +159,7 @@ def export(args: argparse.Namespace) -> int:
     try:
         path = export_panel(panel, output, animate=args.animate, **options)
     except OSError as err:
-        raise ValueError(f"-o {args.output}: could not write it ({err.strerror or err})") from None
+        raise SettingError(f"-o {args.output}: could not write it ({err.strerror or err})") from None
     print(f"wrote {path}" + (f" ({panel.status})" if panel.status else ""))
     return 0
 
@@ -171,12 +173,12 @@ def find_notebook(name: str) -> Path:
     if shipped.exists():
         return shipped
     names = ", ".join(p.stem for p in sorted(notebooks_folder().glob("*.ipynb")))
-    raise ValueError(f"--notebook {name}: no such file, and no lecture notebook of that name ({names})")
+    raise SettingError(f"--notebook {name}: no such file, and no lecture notebook of that name ({names})")
 
 
 def export_notebook(args: argparse.Namespace, output: Path, sweeps: dict[str, list[object]]) -> int:
     if args.panel or args.preset or args.set or args.animate:
-        raise ValueError("--notebook exports the panels as its cells declare them: give no panel, --preset or --set")
+        raise SettingError("--notebook exports the panels as its cells declare them: give no panel, --preset or --set")
     try:
         from nnlab.export import write_notebook_page
     except ImportError as err:  # pragma: no cover - nbconvert comes with the lab extra

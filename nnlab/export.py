@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from nnlab.core._checks import SettingError
+
 ANIMATION_FORMATS = ("gif", "mp4", "html")
 
 
@@ -74,7 +76,7 @@ def write_mp4(frames: Sequence[np.ndarray], path: Path, fps: float) -> None:
     """H.264 MP4 (yuv420p, plays in PowerPoint, Keynote and browsers) via ffmpeg."""
     ffmpeg = ffmpeg_path()
     if ffmpeg is None:
-        raise ValueError("MP4 needs ffmpeg, which is not installed (apt-get install ffmpeg); use .gif or .html")
+        raise SettingError("MP4 needs ffmpeg, which is not installed (apt-get install ffmpeg); use .gif or .html")
     height, width = frames[0].shape[:2]
     cmd = [ffmpeg, "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
            "-r", str(fps), "-i", "-", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264",
@@ -158,9 +160,9 @@ def write_animation(frames: Sequence[np.ndarray], path: str | Path, fps: float =
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ANIMATION_FORMATS:
-        raise ValueError(f"path={str(path)!r}: an animation's extension must be .gif, .mp4 or .html")
+        raise SettingError(f"path={str(path)!r}: an animation's extension must be .gif, .mp4 or .html")
     if not frames:
-        raise ValueError("there are no frames to write")
+        raise SettingError("there are no frames to write")
     if fmt == "gif":
         write_gif(frames, path, fps)
     elif fmt == "mp4":
@@ -177,6 +179,7 @@ def size_inches(pixels: tuple[int, int], dpi: float = 100) -> tuple[float, float
 
 
 MAX_FRAMES, MAX_FPS, MAX_SIZE = 2000, 120, (3840, 2160)
+MIN_FPS = 0.1  # a frame every 10 s; a GIF holds at most 65.5 s per frame
 
 
 def check_animation_options(path: str | Path, frames: Any, fps: Any, size: Any) -> None:
@@ -185,15 +188,15 @@ def check_animation_options(path: str | Path, frames: Any, fps: Any, size: Any) 
 
     fmt = Path(path).suffix.lower().lstrip(".")
     if fmt not in ANIMATION_FORMATS:
-        raise ValueError(f"path={str(path)!r}: an animation's extension must be .gif, .mp4 or .html")
+        raise SettingError(f"path={str(path)!r}: an animation's extension must be .gif, .mp4 or .html")
     check_int("frames", frames, low=2, high=MAX_FRAMES)
-    check_number("fps", fps, low=0.0, high=MAX_FPS, low_open=True)
+    check_number("fps", fps, low=MIN_FPS, high=MAX_FPS)
     try:
         width, height = (int(v) for v in size)
     except (TypeError, ValueError):
-        raise TypeError(f"size must be (width, height) in pixels, got {size!r}") from None
+        raise SettingError(f"size must be (width, height) in pixels, got {size!r}") from None
     if not (100 <= width <= MAX_SIZE[0] and 100 <= height <= MAX_SIZE[1]):
-        raise ValueError(f"size={width}x{height} is outside 100x100 to {MAX_SIZE[0]}x{MAX_SIZE[1]} pixels")
+        raise SettingError(f"size={width}x{height} is outside 100x100 to {MAX_SIZE[0]}x{MAX_SIZE[1]} pixels")
 
 
 def export_panel(panel: Any, path: str | Path, animate: str | None = None, **options: Any) -> Path:
@@ -203,7 +206,7 @@ def export_panel(panel: Any, path: str | Path, animate: str | None = None, **opt
     if fmt in ANIMATION_FORMATS:
         return panel.save_animation(path, key=animate, **options)
     if animate:
-        raise ValueError(f"--animate needs an animation file (.gif, .mp4 or .html), not {Path(path).name!r}")
+        raise SettingError(f"--animate needs an animation file (.gif, .mp4 or .html), not {Path(path).name!r}")
     return panel.save(path)
 
 
@@ -304,26 +307,26 @@ def normalise_sweeps(panel_class: Any, sweeps: dict[str, list[Any]]) -> dict[str
     """``sweeps`` checked against a panel class and normalised as its settings normalise values, the preset
     first (it varies slowest; ``preset=all`` is every preset). A key or value it refuses is an error naming it."""
     if not sweeps:
-        raise ValueError("--sweep: give at least one KEY=V1,V2,... to sweep")
+        raise SettingError("--sweep: give at least one KEY=V1,V2,... to sweep")
     params = panel_class.state_params()
     normalised = {}
     for key, values in sweeps.items():
         if not isinstance(values, (list, tuple)) or not values:
-            raise ValueError(f"--sweep {key}: give a list of at least one value, got {values!r}")
+            raise SettingError(f"--sweep {key}: give a list of at least one value, got {values!r}")
         if key == PRESET:
             values = list(panel_class.presets) if list(values) == ["all"] else values
             unknown = [v for v in values if v not in panel_class.presets]
             if unknown:
                 names = ", ".join(panel_class.presets)
-                raise ValueError(f"--sweep preset: {unknown[0]!r} is not a preset; the presets: {names}")
+                raise SettingError(f"--sweep preset: {unknown[0]!r} is not a preset; the presets: {names}")
             normalised[key] = list(values)
         elif key not in params:
-            raise ValueError(f"--sweep {key}: the panel has no such setting; its settings are: {', '.join(params)}")
+            raise SettingError(f"--sweep {key}: the panel has no such setting; its settings are: {', '.join(params)}")
         else:
             normalised[key] = [params[key].normalize(key, v) for v in values]
     total = int(np.prod([len(v) for v in normalised.values()]))
     if total > MAX_SWEEP:
-        raise ValueError(f"the sweeps make {total} pictures; at most {MAX_SWEEP} fit one page: sweep fewer values")
+        raise SettingError(f"the sweeps make {total} pictures; at most {MAX_SWEEP} fit one page: sweep fewer values")
     return {k: normalised[k] for k in sorted(normalised, key=lambda k: k != PRESET)}
 
 
@@ -348,7 +351,7 @@ def sweep_pictures(
             if chosen:
                 panel.set(**chosen)
         if panel.error:
-            raise ValueError(f"{dict(zip(normalised, combo))}: {panel.error}")
+            raise SettingError(f"{dict(zip(normalised, combo))}: {panel.error}")
         pictures.append(np.ascontiguousarray(panel.image()[:, :, :3]))
         statuses.append(panel.status)
     panel.set(**base)
@@ -394,7 +397,7 @@ def write_sweep(panel: Any, sweeps: dict[str, list[Any]], path: str | Path, titl
     website, or in a reveal.js slide as an iframe. Returns the number of pictures."""
     path = Path(path)
     if path.suffix.lower() != ".html":
-        raise ValueError(f"path={str(path)!r}: a sweep page's extension must be .html")
+        raise SettingError(f"path={str(path)!r}: a sweep page's extension must be .html")
     page, pictures = sweep_page(panel, sweeps, title)
     path.write_text(page, encoding="utf-8")
     return pictures
@@ -417,7 +420,9 @@ def notebook_panels(notebook: Any) -> list[tuple[Any, dict[str, Any]]]:
         spec = cell.get("metadata", {}).get("nnlab")
         if cell.cell_type == "code" and spec:
             if not isinstance(spec, dict) or "panel" not in spec:
-                raise ValueError(f"cell {cell.get('id', '?')}: its 'nnlab' metadata must name a 'panel', got {spec!r}")
+                raise SettingError(
+                    f"cell {cell.get('id', '?')}: its 'nnlab' metadata must name a 'panel', got {spec!r}"
+                )
             found.append((cell, spec))
     return found
 
@@ -436,10 +441,10 @@ def notebook_page(notebook_path: str | Path, sweeps: dict[str, list[Any]] | None
     try:
         notebook = nbformat.read(notebook_path, as_version=4)
     except FileNotFoundError:
-        raise ValueError(f"--notebook {notebook_path}: no such notebook") from None
+        raise SettingError(f"--notebook {notebook_path}: no such notebook") from None
     panels = notebook_panels(notebook)
     if not panels:
-        raise ValueError(
+        raise SettingError(
             f"--notebook {notebook_path.name}: no cell declares a panel (code-cell metadata "
             '"nnlab": {"panel": NAME, "sweep": {KEY: [VALUES]}})'
         )
@@ -469,7 +474,7 @@ def write_notebook_page(notebook_path: str | Path, path: str | Path, sweeps: dic
     """Write :func:`notebook_page` to ``path`` (.html); returns the number of pictures."""
     path = Path(path)
     if path.suffix.lower() != ".html":
-        raise ValueError(f"path={str(path)!r}: a notebook page's extension must be .html")
+        raise SettingError(f"path={str(path)!r}: a notebook page's extension must be .html")
     body, pictures = notebook_page(notebook_path, sweeps)
     path.write_text(body, encoding="utf-8")
     return pictures

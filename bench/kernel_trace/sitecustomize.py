@@ -13,7 +13,8 @@ import time
 
 def _install(log_path: str) -> None:
     import nnlab.panels.base as base
-    import nnlab.panels.figure as figure
+    import nnlab.render.figure as figure
+    import nnlab.render.frames as frames
 
     log = open(log_path, "a", buffering=1)  # noqa: SIM115 - open for the kernel's life
 
@@ -35,15 +36,8 @@ def _install(log_path: str) -> None:
 
     timed(base.Panel, "_change_locked", "change")
     timed(base.Panel, "_compute", "compute")
-    timed(figure.LeanFigure, "draw", "draw")
-    canvas_class = figure._whole_frame_canvas_class
-
-    def traced_canvas_class():
-        canvas = canvas_class()
-        timed(canvas, "get_diff_image", "png")
-        return canvas
-
-    figure._whole_frame_canvas_class = traced_canvas_class
+    timed(figure.GatedFigure, "draw", "draw")
+    timed(frames._whole_frame_canvas_class(), "get_diff_image", "png")  # one class for the process
 
 
 if os.environ.get("NNLAB_TRACE_LOG") and any("ipykernel" in arg for arg in getattr(sys, "orig_argv", sys.argv)):

@@ -1,6 +1,6 @@
 """The compute core: every formula of the lectures, once, with its name. numpy only."""
 
-from nnlab.core._checks import NonFiniteError
+from nnlab.core._checks import NonFiniteError, SettingError
 from nnlab.core.activations import ACTIVATIONS, Activation, get_activation
 from nnlab.core.initializers import INITIALIZERS, initialize
 from nnlab.core.layers import (
@@ -31,6 +31,7 @@ __all__ = [
     "Maxout",
     "NonFiniteError",
     "PReLU",
+    "SettingError",
     "get_activation",
     "get_loss",
     "get_regularizer",

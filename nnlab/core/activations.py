@@ -12,12 +12,13 @@ Maxout has weights of its own and lives in :mod:`nnlab.core.layers`.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import check_array, check_choice, check_number
+from nnlab.core._checks import SettingError, check_array, check_choice, check_number
 from nnlab.core.registry import Registry
 
 _erf = np.frompyfunc(math.erf, 1, 1)
@@ -33,6 +34,18 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return out
 
 
+def _accepting_array_likes(derivative: Any) -> Any:
+    @functools.wraps(derivative)
+    def wrapped(self: Activation, x: Any, y: Any = None) -> np.ndarray:
+        if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+            x = check_array("x", x, finite=False)
+        if y is not None and not isinstance(y, np.ndarray):
+            y = check_array("y", y, finite=False)
+        return derivative(self, x, y)
+
+    return wrapped
+
+
 class Activation:
     """An elementwise non-linearity f with its derivative f'.
 
@@ -41,6 +54,12 @@ class Activation:
     """
 
     name: str = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Each subclass's ``derivative`` takes array-likes too (a scalar, a list), as ``__call__`` does."""
+        super().__init_subclass__(**kwargs)
+        if "derivative" in vars(cls):
+            cls.derivative = _accepting_array_likes(vars(cls)["derivative"])
 
     def value(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -256,6 +275,6 @@ def get_activation(name: str | Activation, **params: Any) -> Activation:
     """Return the activation called ``name`` built with ``params`` (an Activation passes through)."""
     if isinstance(name, Activation):
         if params:
-            raise TypeError("params cannot be given together with an Activation instance")
+            raise SettingError("params cannot be given together with an Activation instance")
         return name
     return ACTIVATIONS.build(name, **params)

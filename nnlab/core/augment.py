@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import as_generator, check_array, check_int, check_number
+from nnlab.core._checks import SettingError, as_generator, check_array, check_int, check_number
 
 
 def _image(image: Any) -> np.ndarray:
@@ -72,7 +72,7 @@ def random_resized_crop(image: Any, rng: Any, scale: tuple[float, float] = (0.3,
     img = _image(image)
     lo, hi = check_number("scale[0]", scale[0], low=0.0, low_open=True), check_number("scale[1]", scale[1], high=1.0)
     if lo > hi:
-        raise ValueError(f"scale={tuple(scale)} is not valid: the first value must not exceed the second")
+        raise SettingError(f"scale={tuple(scale)} is not valid: the first value must not exceed the second")
     r_lo = check_number("ratio[0]", ratio[0], low=0.0, low_open=True)
     r_hi = check_number("ratio[1]", ratio[1], low=r_lo)
     gen = as_generator(rng)
@@ -118,7 +118,7 @@ def pca_jitter(image: Any, rng: Any, eigenvalues: Any, eigenvectors: Any, sigma:
     [p1 p2 p3] [a1 l1, a2 l2, a3 l3]^T to every pixel, with a_i ~ N(0, sigma^2) drawn once per image; clipped."""
     img = _image(image)
     if img.ndim != 3 or img.shape[2] != 3:
-        raise ValueError(f"image must be (H, W, 3) for PCA colour jitter, got shape {img.shape}")
+        raise SettingError(f"image must be (H, W, 3) for PCA colour jitter, got shape {img.shape}")
     sigma = check_number("sigma", sigma, low=0.0)
     alphas = as_generator(rng).normal(0.0, sigma, 3)
     shift = np.asarray(eigenvectors) @ (alphas * np.asarray(eigenvalues))
@@ -146,7 +146,7 @@ def mixup(image_a: Any, image_b: Any, label_a: Any, label_b: Any, rng: Any,
     (labels one-hot or distributions: the mixed label sums to 1). Returns (image, label, lambda)."""
     a, b = _image(image_a), _image(image_b)
     if a.shape != b.shape:
-        raise ValueError(f"image_a has shape {a.shape} but image_b has shape {b.shape}; they must match")
+        raise SettingError(f"image_a has shape {a.shape} but image_b has shape {b.shape}; they must match")
     alpha = check_number("alpha", alpha, low=0.0, low_open=True)
     ya, yb = check_array("label_a", label_a, ndim=1), check_array("label_b", label_b, ndim=1)
     lam = float(as_generator(rng).beta(alpha, alpha))

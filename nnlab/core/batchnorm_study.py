@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import check_choice, check_int, check_number
+from nnlab.core._checks import SettingError, check_choice, check_int, check_number
 from nnlab.core.layers import BatchNorm
 from nnlab.core.live import EVAL_EVERY, start_run
 from nnlab.core.model import NetworkSpec
@@ -35,7 +35,7 @@ def check_batch(batch: int) -> int:
     """A training-mode batch needs two examples: the variance of one is 0 and x_hat = 0 / sqrt(eps)."""
     batch = check_int("batch", batch, low=1)
     if batch < 2:
-        raise ValueError(f"batch={batch} is not valid: batch norm in training mode needs at least 2 examples per "
+        raise SettingError(f"batch={batch} is not valid: batch norm in training mode needs at least 2 examples per "
                          "batch (the variance of one example is 0, every output would be beta)")  # fmt: skip
     return batch
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import as_generator, check_number
+from nnlab.core._checks import SettingError, as_generator, check_number
 
 
 def rel_error(a: Any, b: Any) -> float:
@@ -21,7 +21,7 @@ def rel_error(a: Any, b: Any) -> float:
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"a has shape {a.shape} but b has shape {b.shape}; they must match")
+        raise SettingError(f"a has shape {a.shape} but b has shape {b.shape}; they must match")
     if a.size == 0:
         return 0.0
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
@@ -31,7 +31,7 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
     """d f / d x by centered differences; ``f`` takes no argument and reads ``x``, perturbed in place."""
     h = check_number("h", h, low=0.0, low_open=True)
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
-        raise TypeError("x must be a floating-point numpy array (it is perturbed in place)")
+        raise SettingError("x must be a floating-point numpy array (it is perturbed in place)")
     grad = np.zeros_like(x)
     flat, gflat = x.reshape(-1), grad.reshape(-1)
     for i in range(flat.size):
@@ -103,7 +103,10 @@ def check_network(
     one fixed set of masks. Keys are ``"<layer index>.<name>"``.
     """
     from nnlab.core.losses import get_loss
+    from nnlab.core.model import Network
 
+    if not isinstance(network, Network):
+        raise SettingError(f"network must be an nnlab Network, got {type(network).__name__} {network!r:.40}")
     net = copy.deepcopy(network)
     loss_fn = get_loss(loss)
     X = np.array(X, dtype=np.float64)

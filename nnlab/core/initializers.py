@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import as_generator, check_choice, check_int, check_number
+from nnlab.core._checks import SettingError, as_generator, check_choice, check_int, check_number
 from nnlab.core.registry import Registry
 
 Shape = tuple[int, ...]
@@ -42,9 +42,9 @@ def _check_shape(shape: Any) -> Shape:
             raise TypeError
         shape = tuple(int(s) for s in shape)
     except (TypeError, ValueError):
-        raise TypeError(f"shape must be an int or a tuple of ints, got {shape!r}") from None
+        raise SettingError(f"shape must be an int or a tuple of ints, got {shape!r}") from None
     if not shape or any(s < 1 for s in shape):
-        raise ValueError(f"shape={shape} must be non-empty with every size at least 1")
+        raise SettingError(f"shape={shape} must be non-empty with every size at least 1")
     return shape
 
 
@@ -54,7 +54,7 @@ def fans(shape: Shape) -> tuple[int, int]:
     if len(shape) == 1:
         return shape[0], shape[0]
     if len(shape) != 2:
-        raise ValueError(f"shape={shape}: weights must be 2-D (fan_in, fan_out)")
+        raise SettingError(f"shape={shape}: weights must be 2-D (fan_in, fan_out)")
     return shape[0], shape[1]
 
 
@@ -97,7 +97,7 @@ class Plan:
     def draw(self, shape: Shape, rng: np.random.Generator | int = 0, dtype: Any = np.float64) -> np.ndarray:
         """The weights: ``scale * unit_draw(kind, shape, rng)``, in the floating-point ``dtype``."""
         if np.dtype(dtype).kind != "f":
-            raise TypeError(f"dtype={np.dtype(dtype).name} is not valid: weights need a floating-point dtype "
+            raise SettingError(f"dtype={np.dtype(dtype).name} is not valid: weights need a floating-point dtype "
                             "(float32 or float64)")  # fmt: skip
         unit = unit_draw(self.kind, shape, rng, k=self.k)
         return (self.scale * unit).astype(dtype, copy=False)
@@ -126,7 +126,7 @@ def unit_draw(kind: str, shape: Shape, rng: np.random.Generator | int = 0, k: in
         chosen = np.argpartition(gen.random((rows, cols)), k - 1, axis=0)[:k]
         w[chosen, np.arange(cols)] = gen.standard_normal((k, cols))
         return w.reshape(shape)
-    raise ValueError(f"kind={kind!r} is not valid; choose one of: constant, normal, uniform, orthogonal, sparse")
+    raise SettingError(f"kind={kind!r} is not valid; choose one of: constant, normal, uniform, orthogonal, sparse")
 
 
 def zeros(shape: Shape) -> Plan:

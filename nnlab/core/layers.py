@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from nnlab.core._checks import (
+    SettingError,
     as_generator,
     check_array,
     check_choice,
@@ -48,7 +49,7 @@ class Layer:
         """Check a layer input: a finite 2-D array (N, width)."""
         x = check_array("x", x, ndim=2)
         if width is not None and x.shape[1] != width:
-            raise ValueError(f"x has {x.shape[1]} features per example but this layer expects {width}")
+            raise SettingError(f"x has {x.shape[1]} features per example but this layer expects {width}")
         return x
 
 
@@ -87,7 +88,7 @@ class Linear(Layer):
         W = check_array("W", W, ndim=2)
         b = check_array("b", b, ndim=1)
         if b.shape[0] != W.shape[1]:
-            raise ValueError(f"b has {b.shape[0]} entries but W has {W.shape[1]} output columns")
+            raise SettingError(f"b has {b.shape[0]} entries but W has {W.shape[1]} output columns")
         layer = cls.__new__(cls)
         Layer.__init__(layer)
         layer.params.update(W=W.copy(), b=b.copy())
@@ -134,7 +135,7 @@ class PReLU(Layer):
         x = self._input(x)
         a = self.params["a"]
         if a.size not in (1, x.shape[1]):
-            raise ValueError(f"x has {x.shape[1]} features but PReLU has {a.size} slopes; use 1 or {x.shape[1]}")
+            raise SettingError(f"x has {x.shape[1]} features but PReLU has {a.size} slopes; use 1 or {x.shape[1]}")
         return np.where(x > 0, x, a * x), x
 
     def backward(self, dout, cache):
@@ -183,7 +184,7 @@ class BatchNorm(Layer):
             return gamma * x_hat + beta, (x_hat, inv_std, False)
         n = x.shape[0]
         if n < 2:
-            raise ValueError(f"x has {n} example(s); batch norm in training mode needs at least 2 per batch")
+            raise SettingError(f"x has {n} example(s); batch norm in training mode needs at least 2 per batch")
         mean = x.mean(axis=0)
         centered = x - mean
         var = (centered * centered).mean(axis=0)

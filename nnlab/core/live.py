@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import check_int
+from nnlab.core._checks import SettingError, check_int
 from nnlab.core.losses import get_loss
 from nnlab.core.model import Network, NetworkSpec
 from nnlab.core.regularizers import get_regularizer
@@ -120,7 +120,7 @@ class LiveRun:
         iteration = check_int("iteration", iteration, low=0)
         if changes is not None:
             if not self.continues(changes):
-                raise ValueError("changes rewrite the past of this run; start a new run")
+                raise SettingError("changes rewrite the past of this run; start a new run")
             self.changes = [list(entry) for entry in changes]
         while self.iteration < iteration and not self.stopped:
             self._apply_live()

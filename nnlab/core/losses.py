@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import check_array, check_choice, check_labels, check_number, check_same_shape
+from nnlab.core._checks import SettingError, check_array, check_choice, check_labels, check_number, check_same_shape
 from nnlab.core.activations import sigmoid
 
 LossResult = tuple[float, np.ndarray]
@@ -40,6 +40,9 @@ def _scores(scores: Any) -> np.ndarray:
 
 def log_softmax(scores: np.ndarray) -> np.ndarray:
     """log softmax along the last axis, shifted by the max for stability (CS231n notes)."""
+    scores = check_array("scores", scores, finite=False)
+    if scores.ndim == 0 or scores.shape[-1] == 0:
+        raise SettingError(f"scores must have at least one class along its last axis, got shape {scores.shape}")
     shifted = scores - scores.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
@@ -96,7 +99,7 @@ def binary_logistic(scores: Any, targets: Any) -> LossResult:
     targets = check_array("targets", targets, ndim=2)
     check_same_shape("scores", scores, "targets", targets)
     if np.any((targets < 0) | (targets > 1)):
-        raise ValueError("targets must lie in [0, 1] (1 = attribute present)")
+        raise SettingError("targets must lie in [0, 1] (1 = attribute present)")
     n = scores.shape[0]
     loss = (np.maximum(scores, 0) - scores * targets + np.log1p(np.exp(-np.abs(scores)))).sum() / n
     return float(loss), (sigmoid(scores) - targets) / n
@@ -108,7 +111,7 @@ def attribute_hinge(scores: Any, targets: Any) -> LossResult:
     targets = check_array("targets", targets, ndim=2)
     check_same_shape("scores", scores, "targets", targets)
     if not np.all(np.abs(targets) == 1):
-        raise ValueError("targets must be -1 or +1 (attribute absent or present)")
+        raise SettingError("targets must be -1 or +1 (attribute absent or present)")
     n = scores.shape[0]
     margins = 1.0 - targets * scores
     loss = np.maximum(0.0, margins).sum() / n
@@ -144,7 +147,7 @@ def kl_divergence(scores: Any, targets: Any) -> LossResult:
     targets = check_array("targets", targets, ndim=2)
     check_same_shape("scores", scores, "targets", targets)
     if np.any(targets < 0) or not np.allclose(targets.sum(axis=1), 1.0, atol=1e-6):
-        raise ValueError("targets must be probability distributions: non-negative rows that sum to 1")
+        raise SettingError("targets must be probability distributions: non-negative rows that sum to 1")
     n = scores.shape[0]
     logq = log_softmax(scores)
     safe_log_p = np.log(np.where(targets > 0, targets, 1.0))

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import as_generator, check_array, check_choice, check_int, check_number
+from nnlab.core._checks import SettingError, as_generator, check_array, check_choice, check_int, check_number
 from nnlab.core.activations import ACTIVATIONS
-from nnlab.core.layers import ActivationLayer, BatchNorm, Dropout, Layer, Linear
+from nnlab.core.layers import ActivationLayer, BatchNorm, Dropout, Layer, Linear, PReLU
 from nnlab.core.losses import softmax
 from nnlab.core.regularizers import Regularizer
 
@@ -56,7 +56,7 @@ class NetworkSpec:
         n = len(self.sizes) - 2
         if isinstance(value, (list, tuple)):
             if len(value) != n:
-                raise ValueError(f"{name} has {len(value)} entries but the network has {n} hidden layers")
+                raise SettingError(f"{name} has {len(value)} entries but the network has {n} hidden layers")
             return list(value)
         return [value] * n
 
@@ -100,15 +100,15 @@ class Network:
 
     def __init__(self, spec: NetworkSpec) -> None:
         if not isinstance(spec, NetworkSpec):
-            raise TypeError(f"spec must be a NetworkSpec, got {type(spec).__name__}")
+            raise SettingError(f"spec must be a NetworkSpec, got {type(spec).__name__}")
         self.spec = spec
         sizes = [check_int(f"sizes[{i}]", s, low=1) for i, s in enumerate(spec.sizes)]
         if len(sizes) < 2:
-            raise ValueError(f"sizes={spec.sizes} needs at least an input size and a number of classes")
+            raise SettingError(f"sizes={spec.sizes} needs at least an input size and a number of classes")
         if spec.activation not in ACTIVATIONS:
-            raise ValueError(f"activation={spec.activation!r} is not valid; choose one of: {', '.join(ACTIVATIONS)}")
+            raise SettingError(f"activation={spec.activation!r} is not valid; choose one of: {', '.join(ACTIVATIONS)}")
         if spec.dtype not in ("float32", "float64"):
-            raise ValueError(f"dtype={spec.dtype!r} is not valid; choose float32 or float64")
+            raise SettingError(f"dtype={spec.dtype!r} is not valid; choose float32 or float64")
         self.dtype = np.dtype(spec.dtype)
         rng = as_generator(spec.seed, "seed")
         batchnorm = spec.per_hidden("batchnorm")
@@ -133,7 +133,7 @@ class Network:
             after = check_choice("batchnorm_position", spec.batchnorm_position, ["before", "after"]) == "after"
             if batchnorm[i] and not after:
                 parts["bn"] = add(BatchNorm(n_out, dtype=self.dtype))
-            parts["act"] = add(ActivationLayer(spec.activation, **spec.activation_params))
+            parts["act"] = add(self._activation_layer(spec))
             if batchnorm[i] and after:
                 parts["bn"] = add(BatchNorm(n_out, dtype=self.dtype))
             if keep[i] < 1.0 or spec.dropout_always:
@@ -141,6 +141,17 @@ class Network:
             self.hidden.append(parts)
         self.trace: list[LayerTrace] = []
         self._caches: list[Any] = []
+
+    def _activation_layer(self, spec: NetworkSpec) -> Layer:
+        """The non-linearity of a hidden layer: PReLU learns its slope (one per layer, starting at ``slope``, as
+        ``torch.nn.PReLU()`` with its default ``num_parameters=1, init=0.25``; He et al. 2015); the others are
+        fixed functions."""
+        if spec.activation == "prelu":
+            unknown = sorted(set(spec.activation_params) - {"slope"})
+            if unknown:
+                raise SettingError(f"activation_params for prelu take only 'slope' (its start), got {unknown}")
+            return PReLU(1, init=spec.activation_params.get("slope", 0.25), dtype=self.dtype)
+        return ActivationLayer(spec.activation, **spec.activation_params)
 
     @property
     def params(self) -> list[tuple[int, str, np.ndarray]]:
@@ -156,7 +167,7 @@ class Network:
         """Class scores for ``X`` (N, D); keeps the caches for :meth:`backward`."""
         X = check_array("X", X, ndim=2)
         if X.shape[1] != self.spec.sizes[0]:
-            raise ValueError(f"X has {X.shape[1]} features but the network expects {self.spec.sizes[0]}")
+            raise SettingError(f"X has {X.shape[1]} features but the network expects {self.spec.sizes[0]}")
         out = X.astype(self.dtype, copy=False)
         self._caches, outputs = [], []
         for layer in self.layers:
@@ -219,7 +230,7 @@ class Network:
         X = check_array("X", X, ndim=2)
         dropouts = [layer for layer in self.layers if isinstance(layer, Dropout)]
         if len(masks) != len(dropouts):
-            raise ValueError(f"masks has {len(masks)} entries; the network has {len(dropouts)} dropout layers")
+            raise SettingError(f"masks has {len(masks)} entries; the network has {len(dropouts)} dropout layers")
         out, given = X.astype(self.dtype, copy=False), iter(masks)
         for layer in self.layers:
             out = layer.apply(out, next(given)) if isinstance(layer, Dropout) else layer.forward(out, True)[0]
@@ -243,7 +254,7 @@ def exact_dropout_ensemble(network: Network, x: Any, output: str = "probabilitie
         h, _ = layer.forward(h, train=False)
     n = sum(size for size, _ in sizes)
     if n > 20:
-        raise ValueError(f"{n} droppable units make 2^{n} sub-networks; averaging exactly is limited to 20 units")
+        raise SettingError(f"{n} droppable units make 2^{n} sub-networks; averaging exactly is limited to 20 units")
     bits = ((np.arange(2**n)[:, None] >> np.arange(n)) & 1).astype(bool)  # every mask, one per row
     weight, masks, column = np.ones(len(bits)), [], 0
     for size, p in sizes:
@@ -263,7 +274,7 @@ def dropout_mask_table(w: Any, x: Any, keep_prob: float) -> tuple[list[tuple[tup
     w = check_array("w", w, ndim=1)
     x = check_array("x", x, ndim=1)
     if w.shape != x.shape or w.size > 6:
-        raise ValueError(f"w and x must have the same length, at most 6; got {w.size} and {x.size}")
+        raise SettingError(f"w and x must have the same length, at most 6; got {w.size} and {x.size}")
     p = check_number("keep_prob", keep_prob, low=0.0, high=1.0)
     rows = []
     for bits in range(2**w.size):

@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from nnlab.core._checks import check_array, check_choice, check_number
+from nnlab.core._checks import SettingError, check_array, check_choice, check_number
 from nnlab.core.registry import Registry
 
 State = dict[str, Any]
@@ -69,10 +69,10 @@ class Optimizer:
             params = [params]
         params = list(params)
         if not params:
-            raise ValueError("params is empty; give the optimizer at least one array to update")
+            raise SettingError("params is empty; give the optimizer at least one array to update")
         for i, p in enumerate(params):
             if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
-                raise TypeError(f"params[{i}] must be a floating-point numpy array (it is updated in place)")
+                raise SettingError(f"params[{i}] must be a floating-point numpy array (it is updated in place)")
         self.params = params
         self.lr = _nonnegative("lr", lr)
         self.weight_decay = _nonnegative("weight_decay", weight_decay)
@@ -91,15 +91,19 @@ class Optimizer:
         """Update every array in place from its gradient (evaluated at :meth:`gradient_point`)."""
         if isinstance(grads, np.ndarray):
             grads = [grads]
+        if not isinstance(grads, (list, tuple)):
+            raise SettingError(f"grads must be a list of arrays (one per parameter), got {type(grads).__name__}")
+        grads = [g if isinstance(g, np.ndarray) else check_array(f"grads[{i}]", g, finite=False)
+                 for i, g in enumerate(grads)]  # fmt: skip
         if len(grads) != len(self.params):
-            raise ValueError(f"grads has {len(grads)} arrays but the optimizer holds {len(self.params)}")
+            raise SettingError(f"grads has {len(grads)} arrays but the optimizer holds {len(self.params)}")
         if not self.state:
             self._ensure_state()
         self.t += 1
         decay = self.weight_decay
         for p, g, state in zip(self.params, grads, self.state):
             if g.shape != p.shape:
-                raise ValueError(f"a gradient has shape {g.shape} but its parameter has shape {p.shape}")
+                raise SettingError(f"a gradient has shape {g.shape} but its parameter has shape {p.shape}")
             self._update(p, self._decay(p, g) if decay else g, state)
 
     def internals(self, i: int = 0) -> dict[str, Any]:
@@ -163,9 +167,9 @@ class SGD(Optimizer):
         self.nesterov = bool(nesterov)
         self.form = check_choice("form", form, ["torch", "lookahead"])
         if self.nesterov and (self.momentum == 0 or self.dampening != 0):
-            raise ValueError("nesterov=True needs momentum > 0 and dampening = 0")
+            raise SettingError("nesterov=True needs momentum > 0 and dampening = 0")
         if self.form == "lookahead" and not self.nesterov:
-            raise ValueError("form='lookahead' is a way of writing Nesterov momentum; it needs nesterov=True")
+            raise SettingError("form='lookahead' is a way of writing Nesterov momentum; it needs nesterov=True")
 
     def _init_state(self, p):
         if self.form == "lookahead":
@@ -373,7 +377,7 @@ def _betas(betas: Any) -> tuple[float, float]:
     try:
         b1, b2 = betas
     except (TypeError, ValueError):
-        raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}") from None
+        raise SettingError(f"betas must be a pair (beta1, beta2), got {betas!r}") from None
     return _rate("betas[0]", b1), _rate("betas[1]", b2)
 
 
@@ -642,7 +646,7 @@ def optimizer_knobs(name: str) -> dict[str, Knob]:
         else:
             default = signature[knob].default
         if knob not in ranges:
-            raise ValueError(f"optimizer {name!r} lists knob {knob!r} without a range; give it in knob_ranges")
+            raise SettingError(f"optimizer {name!r} lists knob {knob!r} without a range; give it in knob_ranges")
         low, high, log = ranges[knob]
         knobs[knob] = Knob(float(default), low, high, log)
     return knobs

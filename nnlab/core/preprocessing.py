@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import check_array, check_choice, check_int, check_number
+from nnlab.core._checks import SettingError, check_array, check_choice, check_int, check_number
 
 
 class Transformer:
@@ -40,15 +40,17 @@ class Transformer:
         """Images (N, H, W, C) or (N, L, C) of any size whose channels match the fitted ones (channel modes)."""
         X = check_array("X", X, ndim=(3, 4))
         if hasattr(self, "n_channels_") and X.shape[-1] != self.n_channels_:
-            raise ValueError(f"X has {X.shape[-1]} channels but the transformer was fitted on {self.n_channels_}")
+            raise SettingError(f"X has {X.shape[-1]} channels but the transformer was fitted on {self.n_channels_}")
         return X
 
     def _input(self, X: Any, ndim: int | tuple[int, ...] = 2) -> np.ndarray:
         X = check_array("X", X, ndim=ndim)
         if X.shape[0] < 1:
-            raise ValueError("X has no rows")
+            raise SettingError("X has no rows")
         if hasattr(self, "n_features_") and X.shape[1:] != self.n_features_:
-            raise ValueError(f"X has feature shape {X.shape[1:]} but the transformer was fitted on {self.n_features_}")
+            raise SettingError(
+                f"X has feature shape {X.shape[1:]} but the transformer was fitted on {self.n_features_}"
+            )
         return X
 
 
@@ -123,7 +125,7 @@ class MinMaxScale(Transformer):
         self.low = check_number("low", low)
         self.high = check_number("high", high)
         if self.high <= self.low:
-            raise ValueError(f"high={high} must be greater than low={low}")
+            raise SettingError(f"high={high} must be greater than low={low}")
 
     def fit(self, X):
         X = self._input(X)
@@ -158,13 +160,13 @@ class PCA(Transformer):
         X = self._input(X)
         d = X.shape[1]
         if self.k is not None and self.k > d:
-            raise ValueError(f"k={self.k} is larger than the data's dimension {d}; choose k from 1 to {d}")
+            raise SettingError(f"k={self.k} is larger than the data's dimension {d}; choose k from 1 to {d}")
         self.mean_ = X.mean(axis=0)
         Xc = X - self.mean_
         with np.errstate(over="ignore", invalid="ignore"):
             cov = Xc.T @ Xc / X.shape[0]
         if not np.all(np.isfinite(cov)):  # LAPACK would loop for ever on it, holding the interpreter
-            raise ValueError(
+            raise SettingError(
                 f"X's covariance overflows (|X| up to {np.abs(X).max():.3g}); scale the data down before PCA"
             )
         U, S, _ = np.linalg.svd(cov)
@@ -178,7 +180,7 @@ class PCA(Transformer):
         self.components_ = U[:, : self.k or d]
         self.n_features_ = X.shape[1:]
         if self.whiten and self.eps == 0 and np.any(S[: self.k or d] <= 0):
-            raise ValueError("the data has zero variance along a kept direction; whitening needs eps > 0")
+            raise SettingError("the data has zero variance along a kept direction; whitening needs eps > 0")
         return self
 
     def _scale(self) -> np.ndarray:
@@ -200,7 +202,7 @@ class PCA(Transformer):
         self._check_fitted()
         Z = check_array("Z", Z, ndim=2)
         if Z.shape[1] != self.components_.shape[1]:
-            raise ValueError(f"Z has {Z.shape[1]} columns but the PCA keeps {self.components_.shape[1]} components")
+            raise SettingError(f"Z has {Z.shape[1]} columns but the PCA keeps {self.components_.shape[1]} components")
         return (Z * self._scale()) @ self.components_.T + self.mean_
 
 

@@ -14,7 +14,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from nnlab.core._checks import check_choice
+from nnlab.core._checks import SettingError, check_choice
 
 T = TypeVar("T")
 
@@ -35,7 +35,7 @@ class Registry(dict[str, T], Generic[T]):
     def register(self, name: str, factory: T | None = None) -> Any:
         """Add ``factory`` under ``name``; used bare, it is a class decorator (``@REGISTRY.register("name")``)."""
         if not isinstance(name, str) or not name:
-            raise TypeError(f"name must be a non-empty string, got {name!r}")
+            raise SettingError(f"name must be a non-empty string, got {name!r}")
 
         def add(obj: T) -> T:
             self[name] = obj
@@ -60,7 +60,7 @@ class Registry(dict[str, T], Generic[T]):
         allowed = self.accepted(name)
         unknown = sorted(set(params) - set(allowed))
         if unknown:
-            raise TypeError(
+            raise SettingError(
                 f"{self.kind} {name!r} has no parameter {', '.join(map(repr, unknown))}; "
                 f"it accepts: {', '.join(allowed) or 'none'}"
             )

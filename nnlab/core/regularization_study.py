@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from nnlab.core import augment
-from nnlab.core._checks import as_generator, check_choice, check_int, check_number
+from nnlab.core._checks import SettingError, as_generator, check_choice, check_int, check_number
 from nnlab.core.losses import softmax, softmax_cross_entropy
 from nnlab.core.model import Network, NetworkSpec
 from nnlab.core.train import TrainConfig, Trainer
@@ -322,7 +322,7 @@ def gallery_images(source: str, cifar10_path: str = "") -> tuple[np.ndarray, np.
     from nnlab.data.images import load_cifar10
 
     if not cifar10_path:
-        raise ValueError("cifar10_path='' is not valid: type the folder of CIFAR-10's python version "
+        raise SettingError("cifar10_path='' is not valid: type the folder of CIFAR-10's python version "
                          "('cifar-10-batches-py'); nothing is downloaded")  # fmt: skip
     X, y, _, _ = load_cifar10(cifar10_path)  # (N, 32, 32, 3) uint8; classes 3 and 5 are cat and dog
     return X[np.argmax(y == 3)] / 255.0, X[np.argmax(y == 5)] / 255.0, "cat", "dog"

@@ -12,8 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import check_number
+from nnlab.core._checks import SettingError, check_array, check_number
 from nnlab.core.registry import Registry
+
+
+def _weights(w: Any) -> np.ndarray:
+    """``w`` as a floating-point array (array-likes accepted; NaN allowed: a diverged run still has a penalty)."""
+    return w if isinstance(w, np.ndarray) and w.dtype.kind == "f" else check_array("w", w, finite=False)
 
 
 class Regularizer:
@@ -29,10 +34,11 @@ class Regularizer:
         return self.include_biases or param_name == "W"
 
     def penalty(self, w: np.ndarray) -> float:
+        _weights(w)
         return 0.0
 
     def gradient(self, w: np.ndarray) -> np.ndarray:
-        return np.zeros_like(w)
+        return np.zeros_like(_weights(w))
 
     def project(self, w: np.ndarray) -> None:
         """Constrain ``w`` in place after an update (only max-norm does anything)."""
@@ -48,10 +54,11 @@ class L2(Regularizer):
         self.lam = check_number("lam", lam, low=0.0)
 
     def penalty(self, w):
+        w = _weights(w)
         return 0.5 * self.lam * float(np.sum(w * w))
 
     def gradient(self, w):
-        return self.lam * w
+        return self.lam * _weights(w)
 
 
 class L1(Regularizer):
@@ -64,10 +71,10 @@ class L1(Regularizer):
         self.lam = check_number("lam", lam, low=0.0)
 
     def penalty(self, w):
-        return self.lam * float(np.sum(np.abs(w)))
+        return self.lam * float(np.sum(np.abs(_weights(w))))
 
     def gradient(self, w):
-        return self.lam * np.sign(w)
+        return self.lam * np.sign(_weights(w))
 
 
 class ElasticNet(Regularizer):
@@ -104,6 +111,8 @@ class MaxNorm(Regularizer):
         self.c = check_number("c", c, low=0.0, low_open=True)
 
     def project(self, w):
+        if not isinstance(w, np.ndarray) or w.dtype.kind != "f":
+            raise SettingError(f"w must be a floating-point numpy array (it is projected in place), got {w!r:.60}")
         if w.ndim == 1:
             norm = np.abs(w)
         else:

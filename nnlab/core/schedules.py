@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from nnlab.core._checks import check_choice, check_int, check_number
+from nnlab.core._checks import SettingError, check_choice, check_int, check_number
 from nnlab.core.optim import Optimizer
 from nnlab.core.registry import Registry
 
@@ -108,7 +108,7 @@ class Warmup(Schedule):
         self.start_factor = check_number("start_factor", start_factor, low=0.0, high=1.0, low_open=True)
         self.then = Schedule() if then is None else then
         if not isinstance(self.then, Schedule):
-            raise TypeError(f"then must be a Schedule, got {then!r}")
+            raise SettingError(f"then must be a Schedule, got {then!r}")
 
     def lr(self, epoch, base_lr):
         if epoch < self.warmup:
@@ -132,9 +132,9 @@ class Scheduler:
 
     def __init__(self, optimizer: Optimizer, schedule: Schedule) -> None:
         if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"optimizer must be an nnlab Optimizer, got {type(optimizer).__name__}")
+            raise SettingError(f"optimizer must be an nnlab Optimizer, got {type(optimizer).__name__}")
         if not isinstance(schedule, Schedule):
-            raise TypeError(f"schedule must be a Schedule (get_schedule('step', ...)), got {schedule!r}")
+            raise SettingError(f"schedule must be a Schedule (get_schedule('step', ...)), got {schedule!r}")
         self.optimizer = optimizer
         self.schedule = schedule
         self.base_lr = optimizer.lr
@@ -170,7 +170,7 @@ class ReduceOnPlateau:
         eps: float = 1e-8,
     ) -> None:
         if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"optimizer must be an nnlab Optimizer, got {type(optimizer).__name__}")
+            raise SettingError(f"optimizer must be an nnlab Optimizer, got {type(optimizer).__name__}")
         self.optimizer = optimizer
         self.mode = check_choice("mode", mode, ["min", "max"])
         self.factor = check_number("factor", factor, low=0.0, high=1.0, low_open=True, high_open=True)

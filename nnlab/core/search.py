@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import as_generator, check_choice, check_int, check_number
+from nnlab.core._checks import SettingError, as_generator, check_choice, check_int, check_number
 
 Params = dict[str, Any]
 Objective = Callable[[Params], "Outcome"]
@@ -35,7 +35,7 @@ class Range:
         check_number("low", self.low, low=0.0, low_open=True) if self.log else check_number("low", self.low)
         check_number("high", self.high)
         if self.high <= self.low:
-            raise ValueError(f"high={self.high} must be greater than low={self.low}")
+            raise SettingError(f"high={self.high} must be greater than low={self.low}")
 
     def sample(self, rng: np.random.Generator) -> float:
         if self.log:
@@ -91,7 +91,7 @@ class SearchResults:
     def best(self) -> Trial:
         finite = [t for t in self.trials if math.isfinite(t.score)]
         if not finite:
-            raise ValueError("no trial produced a finite score")
+            raise SettingError("no trial produced a finite score")
         return max(finite, key=lambda t: t.score)
 
     def table(self, sort_by: str = "score", descending: bool = True) -> list[dict[str, Any]]:
@@ -172,14 +172,14 @@ def evaluate(
     its parameters)."""
     n_jobs = check_int("n_jobs", n_jobs, low=-1)
     if n_jobs == 0:
-        raise ValueError("n_jobs=0 is not valid: use 1 (sequential), k > 1 workers, or -1 (every core)")
+        raise SettingError("n_jobs=0 is not valid: use 1 (sequential), k > 1 workers, or -1 (every core)")
     backend = check_choice("backend", backend, BACKENDS)
     if n_jobs == 1 or backend == "sequential" or len(trials) < 2:
         return [_run(objective, params, round_) for params in trials]
     try:
         import joblib
     except ImportError:
-        raise ValueError("n_jobs > 1 needs joblib: pip install joblib (it comes with nnlab)") from None
+        raise SettingError("n_jobs > 1 needs joblib: pip install joblib (it comes with nnlab)") from None
     parallel = joblib.Parallel(n_jobs=n_jobs, backend=_JOBLIB_BACKEND.get(backend))
     return list(parallel(joblib.delayed(_run)(objective, params, round_) for params in trials))
 
@@ -187,11 +187,11 @@ def evaluate(
 def grid_search(objective: Objective, grid: Mapping[str, Sequence[Any]]) -> SearchResults:
     """Every combination of the listed values."""
     if not grid:
-        raise ValueError("grid is empty; give at least one hyperparameter with its values")
+        raise SettingError("grid is empty; give at least one hyperparameter with its values")
     names = list(grid)
     for name in names:
         if len(grid[name]) == 0:
-            raise ValueError(f"grid[{name!r}] has no values")
+            raise SettingError(f"grid[{name!r}] has no values")
     trials = [_run(objective, dict(zip(names, combo)), 0) for combo in itertools.product(*grid.values())]
     return SearchResults(trials, dict(grid))
 
@@ -206,7 +206,7 @@ def _sample(space: Mapping[str, Range | Sequence[Any]], rng: np.random.Generator
 def sample(space: Mapping[str, Range | Sequence[Any]], n_trials: int, rng: Any = 0) -> list[Params]:
     """``n_trials`` independent draws from ``space`` (what :func:`random_search` evaluates)."""
     if not space:
-        raise ValueError("space is empty; give at least one hyperparameter with its range")
+        raise SettingError("space is empty; give at least one hyperparameter with its range")
     n_trials = check_int("n_trials", n_trials, low=1)
     gen = as_generator(rng)
     return [_sample(space, gen) for _ in range(n_trials)]

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import as_generator, check_choice, check_int
+from nnlab.core._checks import SettingError, as_generator, check_choice, check_int
 from nnlab.core.model import NetworkSpec
 from nnlab.core.preprocessing import Standardize
 from nnlab.core.search import Range, Trial, evaluate, narrow, sample
@@ -55,7 +55,7 @@ def grid_points(n: int) -> np.ndarray:
     """A sqrt(n) x sqrt(n) grid over the unit square, at the centres of its cells; (n, 2)."""
     side = math.isqrt(check_int("n", n, low=1))
     if side * side != n:
-        raise ValueError(f"n={n} is not valid for a grid: choose a square number (4, 9, 16, 25, ...)")
+        raise SettingError(f"n={n} is not valid for a grid: choose a square number (4, 9, 16, 25, ...)")
     values = (np.arange(side) + 0.5) / side
     return np.array([(x, y) for x in values for y in values])
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import as_generator, check_array, check_choice, check_int, check_number
+from nnlab.core._checks import SettingError, as_generator, check_array, check_choice, check_int, check_number
 from nnlab.core.optim import Optimizer, make_optimizer
 
 Field = Callable[[np.ndarray, np.ndarray], Any]
@@ -45,7 +45,7 @@ class Surface:
     def _xy(self, points: Any) -> tuple[np.ndarray, np.ndarray]:
         points = check_array("points", points, finite=False)
         if points.ndim == 0 or points.shape[-1] != 2:
-            raise ValueError(f"points must have shape (..., 2), got {points.shape}")
+            raise SettingError(f"points must have shape (..., 2), got {points.shape}")
         return points[..., 0], points[..., 1]
 
     def value(self, points: Any) -> np.ndarray:
@@ -213,13 +213,20 @@ def run_trajectories(
     surface = get_surface(surface)
     steps = check_int("steps", steps, low=0, high=1_000_000)
     noise_std = check_number("noise_std", noise_std, low=0.0)
+    if not isinstance(optimizers, Mapping):
+        raise SettingError(
+            f"optimizers must be a dict label -> (name, hyperparameters), got {type(optimizers).__name__}"
+        )
     if not optimizers:
-        raise ValueError("optimizers is empty; give at least one (label -> (name, hyperparameters))")
+        raise SettingError("optimizers is empty; give at least one (label -> (name, hyperparameters))")
+    for label, spec in optimizers.items():
+        if not (isinstance(spec, (tuple, list)) and len(spec) == 2 and isinstance(spec[1], Mapping)):
+            raise SettingError(f"optimizers[{label!r}] must be (name, hyperparameters dict), got {spec!r}")
     starts = check_array("starts", surface.starts[:1] if starts is None else starts, dtype=np.float64)
     if starts.shape == (2,):
         starts = starts[None, :]
     if starts.ndim != 2 or starts.shape[1] != 2:
-        raise ValueError(f"starts must have shape (P, 2) or (2,), got {starts.shape}")
+        raise SettingError(f"starts must have shape (P, 2) or (2,), got {starts.shape}")
     gen = as_generator(rng)
 
     labels = list(optimizers)

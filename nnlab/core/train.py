@@ -25,6 +25,7 @@ import numpy as np
 
 from nnlab.core._checks import (
     NonFiniteError,
+    SettingError,
     as_generator,
     check_array,
     check_choice,
@@ -86,11 +87,32 @@ class History:
     message: str = ""
 
 
+def as_config(config: TrainConfig | dict[str, Any] | None) -> TrainConfig:
+    """``config`` as a :class:`TrainConfig`: one already, a dict of its fields, or None for the defaults."""
+    if config is None:
+        return TrainConfig()
+    if isinstance(config, TrainConfig):
+        return config
+    if isinstance(config, dict):
+        fields = TrainConfig.__dataclass_fields__
+        unknown = sorted(set(config) - set(fields))
+        if unknown:
+            raise SettingError(
+                f"config has no field {', '.join(map(repr, unknown))}; its fields are: {', '.join(fields)}"
+            )
+        return TrainConfig(**config)
+    raise SettingError(f"config must be a TrainConfig or a dict of its fields, got {type(config).__name__}")
+
+
 def accuracy(scores: np.ndarray, y: np.ndarray, loss: str = "softmax") -> float:
     """Fraction correct: argmax for class labels; sign per attribute for the attribute losses.
 
-    Regression losses (l2, l1) have no accuracy and give NaN; KL compares argmaxes.
+    Regression losses (l2, l1) have no accuracy and give NaN; KL compares argmaxes. Array-likes are accepted.
     """
+    scores = check_array("scores", scores, ndim=2, finite=False)
+    y = np.asarray(y)
+    if y.shape[:1] != scores.shape[:1]:
+        raise SettingError(f"y has {y.shape[:1] or 'no'} rows but scores has {scores.shape[0]}; they must match")
     if loss in CLASS_LABEL_LOSSES:
         return float(np.mean(scores.argmax(axis=1) == y))
     if loss == "binary_logistic":
@@ -122,9 +144,9 @@ class Trainer:
         config: TrainConfig | None = None,
     ) -> None:
         if not isinstance(network, Network):
-            raise TypeError(f"network must be an nnlab Network, got {type(network).__name__}")
+            raise SettingError(f"network must be an nnlab Network, got {type(network).__name__}")
         self.network = network
-        self.config = config = config or TrainConfig()
+        self.config = config = as_config(config)
         check_choice("loss", config.loss, LOSSES)
         self.loss_fn = get_loss(config.loss)
         self.X_train, self.y_train = self._data("X_train", X_train, "y_train", y_train)
@@ -136,7 +158,7 @@ class Trainer:
         n = self.X_train.shape[0]
         self.batch_size = check_int("batch_size", config.batch_size, low=1)
         if self.batch_size > n:
-            raise ValueError(f"batch_size={self.batch_size} is larger than the {n} training examples")
+            raise SettingError(f"batch_size={self.batch_size} is larger than the {n} training examples")
         self.epochs = check_int("epochs", config.epochs, low=1)
         self.divergence_factor = check_number("divergence_factor", config.divergence_factor, low=1.0)
         if config.patience is not None:
@@ -166,7 +188,9 @@ class Trainer:
         else:
             y = check_array(yname, y, ndim=2)
             if y.shape != (X.shape[0], self.network.spec.sizes[-1]):
-                raise ValueError(f"{yname} must have shape {(X.shape[0], self.network.spec.sizes[-1])}, got {y.shape}")
+                raise SettingError(
+                    f"{yname} must have shape {(X.shape[0], self.network.spec.sizes[-1])}, got {y.shape}"
+                )
         return X, y
 
     @property
@@ -428,7 +452,7 @@ def training_objective(
             elif name in spec_fields:
                 spec_changes[name] = value
             else:
-                raise ValueError(f"unknown hyperparameter {name!r}: use lr, reg, or a TrainConfig/NetworkSpec field")
+                raise SettingError(f"unknown hyperparameter {name!r}: use lr, reg, or a TrainConfig/NetworkSpec field")
         network_spec = NetworkSpec(**{**spec.to_dict(), **spec_changes})
         _, history = train(network_spec, X_train, y_train, X_val, y_val, **cfg)
         score = history.best_val_acc if history.val_acc else math.nan

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import as_generator, check_int
+from nnlab.core._checks import SettingError, as_generator, check_int
 
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 
@@ -49,7 +49,7 @@ def patches(images: Any, n: int, size: int, rng: Any = 0) -> np.ndarray:
     if images.ndim == 2:
         images = images[None]
     if images.ndim != 3:
-        raise ValueError(f"images must have shape (H, W) or (M, H, W), got {images.shape}")
+        raise SettingError(f"images must have shape (H, W) or (M, H, W), got {images.shape}")
     n = check_int("n", n, low=1)
     size = check_int("size", size, low=2, high=min(images.shape[1:]))
     gen = as_generator(rng)
@@ -102,16 +102,16 @@ def _load_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
         with open(path, "rb") as f:
             batch = DataUnpickler(f, encoding="bytes").load()
     except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError, IndexError) as err:
-        raise ValueError(
+        raise SettingError(
             f"{path} is not a readable CIFAR-10 python batch (a corrupt or different file: {err})"
         ) from None
     try:
         data, labels = batch[b"data"], batch[b"labels"]
     except (KeyError, TypeError):
-        raise ValueError(f"{path} is not a CIFAR-10 python batch (no b'data' and b'labels' keys)") from None
+        raise SettingError(f"{path} is not a CIFAR-10 python batch (no b'data' and b'labels' keys)") from None
     data = np.asarray(data, dtype=np.uint8)
     if data.ndim != 2 or data.shape[1] != 3072:
-        raise ValueError(f"{path}: data has shape {data.shape}; CIFAR-10 rows have 3072 values")
+        raise SettingError(f"{path}: data has shape {data.shape}; CIFAR-10 rows have 3072 values")
     images = data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
     return images, np.asarray(labels, dtype=np.intp)
 
@@ -142,7 +142,7 @@ def load_digits_set() -> tuple[np.ndarray, np.ndarray]:
     try:
         from sklearn.datasets import load_digits
     except ImportError:
-        raise ValueError("the digits set needs scikit-learn: pip install scikit-learn "
+        raise SettingError("the digits set needs scikit-learn: pip install scikit-learn "
                          "(it comes with nnlab's 'lab' extra)") from None  # fmt: skip
     digits = load_digits()
     return digits.data.astype(np.float64) / 16.0, digits.target.astype(np.int64)

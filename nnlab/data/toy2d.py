@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.core._checks import as_generator, check_array, check_choice, check_int, check_number
+from nnlab.core._checks import SettingError, as_generator, check_array, check_choice, check_int, check_number
 
 Data = tuple[np.ndarray, np.ndarray]
 
@@ -90,7 +90,7 @@ def correlated_gaussian(
     s = check_number("anisotropy", anisotropy, low=0.0, low_open=True)
     offset = check_array("offset", offset, ndim=1)
     if offset.shape != (2,):
-        raise ValueError(f"offset must be a point (x, y), got shape {offset.shape}")
+        raise SettingError(f"offset must be a point (x, y), got shape {offset.shape}")
     cov = np.array([[s * s, rho * s], [rho * s, 1.0]])
     return as_generator(rng).multivariate_normal(offset, cov, size=n, method="cholesky")
 
@@ -120,13 +120,13 @@ def split(X: Any, y: Any, val: float = 0.15, test: float = 0.15, rng: Any = 0) -
     X = check_array("X", X, ndim=2)
     y = np.asarray(y)
     if y.ndim == 0:
-        raise TypeError(f"y must be an array of {X.shape[0]} labels or targets, got {type(y.item()).__name__}")
+        raise SettingError(f"y must be an array of {X.shape[0]} labels or targets, got {type(y.item()).__name__}")
     if y.shape[0] != X.shape[0]:
-        raise ValueError(f"y has {y.shape[0]} entries but X has {X.shape[0]} rows")
+        raise SettingError(f"y has {y.shape[0]} entries but X has {X.shape[0]} rows")
     val = check_number("val", val, low=0.0, high=1.0)
     test = check_number("test", test, low=0.0, high=1.0)
     if val + test >= 1.0:
-        raise ValueError(f"val + test = {val + test:g} leaves no training data; their sum must be below 1")
+        raise SettingError(f"val + test = {val + test:g} leaves no training data; their sum must be below 1")
     n = X.shape[0]
     order = as_generator(rng).permutation(n)
     n_val, n_test = int(round(val * n)), int(round(test * n))

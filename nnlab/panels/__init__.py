@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+from nnlab.core._checks import SettingError
 from nnlab.panels.base import PANELS, Panel
 
 FRAMEWORK = {"base", "cache", "controls", "figure", "params", "widgets"}
@@ -26,5 +27,5 @@ def get_panel_class(name: str) -> type[Panel]:
     """The panel class registered as ``name``."""
     panels = load_all()
     if name not in panels:
-        raise ValueError(f"panel={name!r} is not valid; choose one of: {', '.join(sorted(panels))}")
+        raise SettingError(f"panel={name!r} is not valid; choose one of: {', '.join(sorted(panels))}")
     return panels[name]

@@ -21,9 +21,11 @@ kept, ``save``, ``save_animation`` for panels with a 'play' control, and the wid
 from __future__ import annotations
 
 import json
-import pickle
+import logging
 import time
+import traceback
 import warnings
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,11 +34,12 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from matplotlib.figure import Figure
 
+from nnlab.core._checks import SettingError
 from nnlab.panels import threads
 from nnlab.panels.cache import BoundedCache
 from nnlab.panels.controls import Control
-from nnlab.panels.figure import PanelFigure
 from nnlab.panels.params import Param
+from nnlab.render.figure import PanelFigure
 
 __all__ = ["PANELS", "Control", "Panel", "Param", "View", "CostlySetting"]
 
@@ -52,19 +55,19 @@ BUSY_SECONDS = 0.2
 BLAS_THREADS: int | None | Literal["auto"] = "auto"
 
 
-# Errors that bad settings or numerical trouble cause; anything else is a bug of ours.
+# Errors that bad settings, numerical trouble or the user's files cause, shown as they are; anything else is a bug
+# of ours: an "internal error" with a short reference in the status line, its traceback on the "nnlab" logger.
 EXPECTED_ERRORS = (
-    ValueError,
-    TypeError,
+    SettingError,
     ArithmeticError,
     np.linalg.LinAlgError,
     MemoryError,
     OSError,
-    pickle.UnpicklingError,
 )
+LOG = logging.getLogger("nnlab")
 
 
-class CostlySetting(ValueError):
+class CostlySetting(SettingError):
     """A setting whose estimated time is far beyond interactive; it waits for ``compute_anyway()``."""
 
 
@@ -193,14 +196,14 @@ class Panel(View):
     def apply_preset(self, name: str) -> None:
         """Apply the named preset: the defaults, plus the preset's settings, plus the keys that survive a preset."""
         if name not in self.presets:
-            raise ValueError(f"preset={name!r} is not valid; choose one of: {', '.join(self.presets)}")
+            raise SettingError(f"preset={name!r} is not valid; choose one of: {', '.join(self.presets)}")
         keep = {k: self._state[k] for k in self.preset_keeps | {"slides"}}
         self._change({**self.state_defaults(), **keep, **self.presets[name]}, changed=list(self._state))
 
     def act(self, label: str) -> None:
         """Run the action called ``label`` (see :attr:`actions`); its message, if any, becomes the status."""
         if label not in self.actions:
-            raise ValueError(f"action={label!r} is not valid; choose one of: {', '.join(self.actions) or 'none'}")
+            raise SettingError(f"action={label!r} is not valid; choose one of: {', '.join(self.actions) or 'none'}")
         message = getattr(self, self.actions[label])()
         if message and self.error is None:
             self.status = message
@@ -219,7 +222,7 @@ class Panel(View):
     def _check_keys(self, changes: dict[str, Any]) -> None:
         unknown = sorted(set(changes) - set(self._params))
         if unknown:
-            raise ValueError(
+            raise SettingError(
                 f"{type(self).__name__} has no parameter {', '.join(map(repr, unknown))}; "
                 f"its parameters are: {', '.join(self._params)}"
             )
@@ -231,11 +234,16 @@ class Panel(View):
             out[key] = self._params[key].normalize(key, state[key])
         for control in self._controls:
             if control.high_key and out[control.name] > out[control.high_key]:
-                raise ValueError(
+                raise SettingError(
                     f"{control.name}={out[control.name]} is beyond {control.high_key}={out[control.high_key]}; "
                     f"it must be from 0 to {out[control.high_key]}"
                 )
-        self.check(out)
+        try:
+            self.check(out)
+        except (ValueError, TypeError) as err:  # a panel's check() speaks of settings by definition
+            if isinstance(err, SettingError):
+                raise
+            raise SettingError(str(err)) from err
         return out
 
     # --- what a subclass may add ------------------------------------------------------------------
@@ -244,7 +252,8 @@ class Panel(View):
         return changes
 
     def check(self, state: dict[str, Any]) -> None:
-        """Raise ValueError for a combination of settings that cannot be computed (shown in the status line)."""
+        """Raise a SettingError (or ValueError) for a combination of settings that cannot be computed (shown in the
+        status line as it is)."""
 
     def shows_control(self, control: Control, state: dict[str, Any]) -> bool:
         """Whether ``control`` matters in ``state`` (by default: in the current view); others are hidden."""
@@ -352,7 +361,7 @@ class Panel(View):
             return "not enough memory for this setting; choose smaller sizes"
         if isinstance(err, EXPECTED_ERRORS):
             return str(err) or type(err).__name__
-        return f"internal error ({type(err).__name__}: {err}); please report it"
+        return internal_error(err)
 
     def _dynamic(self) -> list[Any]:
         if self.artists is None:
@@ -375,7 +384,7 @@ class Panel(View):
         players = [c for c in self._controls if c.kind == "play" and (key is None or c.name == key)]
         if not players:
             what = f"no 'play' control for {key!r}" if key else "no animation ('play' control)"
-            raise ValueError(f"{type(self).__name__} has {what}; export it as .png, .svg or .pdf")
+            raise SettingError(f"{type(self).__name__} has {what}; export it as .png, .svg or .pdf")
         return players[0]
 
     def save_animation(
@@ -434,6 +443,12 @@ class Panel(View):
             display(guard)
         display(self.widget())
 
+    def draw_failed(self, err: BaseException) -> None:
+        """A draw the browser asked for raised: say so in the status line (the state is unchanged)."""
+        self.error = self.status = self._message(err)
+        if self.ui is not None:
+            self.ui.sync(self._state)
+
     def guarded(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """Call ``fn`` under the figure's lock; an exception becomes the status message (for callbacks of widgets
         and mouse events, which may arrive on another thread)."""
@@ -444,6 +459,15 @@ class Panel(View):
             self.error = self.status = self._message(err)
             if self.ui is not None:
                 self.ui.sync(self._state)
+
+
+def internal_error(err: BaseException) -> str:
+    """The status line for an exception that is a bug of ours, not the student's: a short reference that also
+    stands in the log beside the whole traceback (``logging``, logger "nnlab")."""
+    trace = "".join(traceback.format_exception(type(err), err, err.__traceback__))
+    ref = f"{zlib.crc32(trace.encode()):08x}"[:6]
+    LOG.error("nnlab internal error %s:\n%s", ref, trace)
+    return f"internal error {ref} ({type(err).__name__}); not your setting: please report it with this reference"
 
 
 def panel_threads() -> int | None:

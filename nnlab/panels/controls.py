@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from nnlab.core._checks import SettingError
 from nnlab.panels.params import Param
 
 CONTROL_KINDS = ("int", "float", "log", "number", "text", "choice", "multi", "toggle", "bool", "play", "button")
@@ -43,7 +44,7 @@ class Control:
 
     def __post_init__(self) -> None:
         if self.kind not in CONTROL_KINDS:
-            raise ValueError(f"kind={self.kind!r} is not valid; choose one of: {', '.join(CONTROL_KINDS)}")
+            raise SettingError(f"kind={self.kind!r} is not valid; choose one of: {', '.join(CONTROL_KINDS)}")
 
     def param(self) -> Param:
         """The type and range of the state key this control sets."""

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from nnlab.core._checks import SettingError
 from nnlab.core.activations import ACTIVATIONS
 from nnlab.core.initializers import INITIALIZERS, plan
 from nnlab.core.initstudy import INPUTS, RESIDUAL, SECOND_LAYER, Study, UnitDrawCache, run_study
@@ -117,7 +118,7 @@ class InitializationPanel(Panel, name="initialization"):
     def check(self, state):
         need = _matrices(state) * state["width"] ** 2 * 4
         if need > MEMORY_BUDGET:
-            raise ValueError(
+            raise SettingError(
                 f"{_matrices(state)} weight matrices of width {state['width']} need {need / 1e9:.1f} GB; "
                 f"the panel keeps at most {MEMORY_BUDGET / 1e9:.1f} GB: use fewer layers or a smaller width"
             )

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from nnlab.core import loss_study as study
+from nnlab.core._checks import SettingError
 from nnlab.panels.base import Control, Panel, View
 from nnlab.viz import losses as viz
 
@@ -258,7 +259,7 @@ class LossesPanel(Panel, name="losses"):
     def check(self, state):
         if CLASS_NAMES.index(state["true_class"]) >= state["classes"]:
             shown = ", ".join(CLASS_NAMES[: state["classes"]])
-            raise ValueError(f"true_class={state['true_class']!r} is not valid with {state['classes']} classes: "
+            raise SettingError(f"true_class={state['true_class']!r} is not valid with {state['classes']} classes: "
                              f"choose one of: {shown}")  # fmt: skip
 
     def small_random_scores(self) -> str:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any
 
+from nnlab.core._checks import SettingError
+
 KINDS = ("int", "float", "bool", "choice", "multi", "text", "list")
 MAX_TEXT = 500
 
@@ -41,9 +43,9 @@ class Param:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(f"kind={self.kind!r} is not valid; choose one of: {', '.join(KINDS)}")
+            raise SettingError(f"kind={self.kind!r} is not valid; choose one of: {', '.join(KINDS)}")
         if self.kind in ("choice", "multi") and not self.options:
-            raise ValueError(f"a {self.kind!r} parameter needs options")
+            raise SettingError(f"a {self.kind!r} parameter needs options")
 
     def allowed(self) -> str:
         """What the key accepts, in words (for messages)."""
@@ -68,15 +70,15 @@ class Param:
 
     def _list(self, value: Any, refuse: str) -> list[Any]:
         if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
-            raise TypeError(refuse)
+            raise SettingError(refuse)
         if self.high is not None and len(value) > self.high:
-            raise ValueError(refuse)
+            raise SettingError(refuse)
         try:
             plain = json.loads(json.dumps(value, allow_nan=False))  # plain JSON, finite numbers only
         except (TypeError, ValueError):
-            raise ValueError(refuse) from None
+            raise SettingError(refuse) from None
         if not all(isinstance(entry, list) for entry in plain):
-            raise TypeError(refuse)
+            raise SettingError(refuse)
         return plain
 
     def normalize(self, key: str, value: Any) -> Any:
@@ -85,21 +87,21 @@ class Param:
         if self.kind == "bool":
             if isinstance(value, bool) or type(value).__name__ == "bool_":
                 return bool(value)
-            raise TypeError(refuse)
+            raise SettingError(refuse)
         if self.kind in ("int", "float"):
             if isinstance(value, bool) or not isinstance(value, Real):
-                raise TypeError(refuse)
+                raise SettingError(refuse)
             number = float(value)
             if not math.isfinite(number):
-                raise ValueError(refuse)
+                raise SettingError(refuse)
             if self.kind == "int":
                 if not isinstance(value, Integral) and not number.is_integer():
-                    raise TypeError(refuse)
+                    raise SettingError(refuse)
                 out: float = int(value) if isinstance(value, Integral) else int(number)
             else:
                 out = number
             if (self.low is not None and out < self.low) or (self.high is not None and out > self.high):
-                raise ValueError(refuse)
+                raise SettingError(refuse)
             return out
         if self.kind == "choice":
             return self._option(value, refuse)
@@ -107,15 +109,15 @@ class Param:
             return self._list(value, refuse)
         if self.kind == "multi":
             if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
-                raise TypeError(refuse)
+                raise SettingError(refuse)
             chosen = [self._option(v, refuse) for v in value]
             if len(set(map(repr, chosen))) != len(chosen):
-                raise ValueError(f"{key}={_describe(value)} names a value twice; {key} must be {self.allowed()}")
+                raise SettingError(f"{key}={_describe(value)} names a value twice; {key} must be {self.allowed()}")
             return chosen
         if not isinstance(value, str):
-            raise TypeError(refuse)
+            raise SettingError(refuse)
         if len(value) > MAX_TEXT:
-            raise ValueError(refuse)
+            raise SettingError(refuse)
         return value
 
     def _option(self, value: Any, refuse: str) -> Any:
@@ -129,4 +131,4 @@ class Param:
                     return option
             except Exception:  # an array compared with an option, say
                 break
-        raise (ValueError if isinstance(value, (str, Real)) else TypeError)(refuse)
+        raise SettingError(refuse)

@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from nnlab.core._checks import SettingError
 from nnlab.core.preprocessing import PCA, ZCA, MeanCenter, MinMaxScale, Standardize
 from nnlab.data.images import cifar10_patches, photo_crops, photo_patches, photo_rgb
 from nnlab.data.toy2d import correlated_gaussian
@@ -120,7 +121,7 @@ class PointCloud(View):
 def _patches(dataset: str, folder: str) -> np.ndarray:
     if dataset == "CIFAR-10":
         if not folder:
-            raise ValueError("set cifar10_path to your 'cifar-10-batches-py' folder to use CIFAR-10")
+            raise SettingError("set cifar10_path to your 'cifar-10-batches-py' folder to use CIFAR-10")
         return cifar10_patches(folder, N_PATCHES, PATCH, rng=0)
     return photo_patches(N_PATCHES, PATCH, rng=0)
 

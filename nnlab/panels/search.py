@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from nnlab.core import search_study as study
+from nnlab.core._checks import SettingError
 from nnlab.core.search import SearchResults, Trial
 from nnlab.panels.base import Control, Panel, Param, View
 from nnlab.panels.player import Player
@@ -229,11 +230,11 @@ class SearchPanel(Player, Panel, name="search"):
     def check(self, state):
         for key in ("lr", "reg"):
             if state[f"{key}_low"] >= state[f"{key}_high"]:
-                raise ValueError(f"{key}_low={state[f'{key}_low']:g} is not valid: it must be below "
+                raise SettingError(f"{key}_low={state[f'{key}_low']:g} is not valid: it must be below "
                                  f"{key}_high={state[f'{key}_high']:g}")  # fmt: skip
         total = state["trials"] * STAGES[state["stages"]]
         if state["done"] > total:
-            raise ValueError(f"done={state['done']} is not valid: this search has {total} trials (0 to {total})")
+            raise SettingError(f"done={state['done']} is not valid: this search has {total} trials (0 to {total})")
 
     # --- play: one frame is the next trials -------------------------------------------------------------
     def step(self) -> str:

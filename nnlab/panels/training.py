@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from nnlab.core._checks import SettingError
 from nnlab.core.activations import ACTIVATIONS
 from nnlab.core.initializers import INITIALIZERS
 from nnlab.core.live import (
@@ -83,10 +84,10 @@ def parse_hidden(text: str) -> list[int]:
     try:
         widths = [int(p) for p in parts]
     except ValueError:
-        raise ValueError(f"hidden={text!r} is not valid: write the hidden layers' widths, like '16, 16' "
+        raise SettingError(f"hidden={text!r} is not valid: write the hidden layers' widths, like '16, 16' "
                          "(empty for a linear classifier)") from None  # fmt: skip
     if len(widths) > MAX_LAYERS or any(not 1 <= w <= MAX_WIDTH for w in widths):
-        raise ValueError(f"hidden={text!r} is not valid: at most {MAX_LAYERS} layers of 1 to {MAX_WIDTH} units")
+        raise SettingError(f"hidden={text!r} is not valid: at most {MAX_LAYERS} layers of 1 to {MAX_WIDTH} units")
     return widths
 
 
@@ -374,7 +375,7 @@ class TrainingPanel(Player, Panel, name="training"):
             X, y = X[keep], y[keep]
         elif state["dataset"] == CIFAR:
             if not state["cifar10_path"].strip():
-                raise ValueError("set cifar10_path to your 'cifar-10-batches-py' folder to use CIFAR-10")
+                raise SettingError("set cifar10_path to your 'cifar-10-batches-py' folder to use CIFAR-10")
             images, labels = _cifar10(state["cifar10_path"].strip())
             keep = np.random.default_rng(state["data_seed"]).permutation(len(images))[: state["points"]]
             X, y = images[keep].reshape(len(keep), -1).astype(np.float64) / 255.0, labels[keep]
@@ -393,7 +394,7 @@ class TrainingPanel(Player, Panel, name="training"):
             data = make_dataset(state["dataset"], **params)
             X, y = np.r_[data[0], drawn[:, :2]], np.r_[data[1], drawn[:, 2].astype(int)]
         if len(X) < 2 or len(np.unique(y)) < 2:
-            raise ValueError("the data needs at least two points of two classes: choose a data set or draw more "
+            raise SettingError("the data needs at least two points of two classes: choose a data set or draw more "
                              "points (pick the class, then click on the figure)")  # fmt: skip
         if state["val_fraction"] > 0:
             parts = split(X, y, val=state["val_fraction"], test=0.0, rng=state["data_seed"])
@@ -409,9 +410,9 @@ class TrainingPanel(Player, Panel, name="training"):
                            keep_prob=state["keep_prob"] if hidden else 1.0, seed=state["seed"])  # fmt: skip
         n = len(data[0])
         if state["batch"] > n:
-            raise ValueError(f"batch={state['batch']} is larger than the {n} training points: choose at most {n}")
+            raise SettingError(f"batch={state['batch']} is larger than the {n} training points: choose at most {n}")
         if state["batchnorm"] and state["batch"] < 2:
-            raise ValueError("batch norm needs a batch of at least 2")
+            raise SettingError("batch norm needs a batch of at least 2")
         regularizer = {"lam": state["reg"]} if state["regularizer"] != "none" else {}
         config = TrainConfig(optimizer=state["optimizer"], optimizer_params={"lr": state["lr"]},
                              schedule=state["schedule"], loss=state["loss"], regularizer=state["regularizer"],
@@ -524,5 +525,5 @@ class TrainingPanel(Player, Panel, name="training"):
         """Add a training point of class ``label`` (default: the one chosen) at (x, y), as a click does."""
         label = self._state["draw_class"] if label is None else label
         if label not in (0, 1, 2):
-            raise ValueError(f"label={label!r} is not valid: choose 0, 1 or 2")
+            raise SettingError(f"label={label!r} is not valid: choose 0, 1 or 2")
         self.set(drawn=[*self._state["drawn"], [round(float(x), 3), round(float(y), 3), int(label)]])

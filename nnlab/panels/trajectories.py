@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from nnlab.core._checks import SettingError
 from nnlab.core.optim import KNOB_RANGES, OPTIMIZERS, knob_hyperparameters, optimizer_knobs
 from nnlab.core.surfaces import SURFACES, Trajectories, get_surface, run_trajectories
 from nnlab.panels.base import Control, Panel, Param, View
@@ -329,7 +330,7 @@ class TrajectoriesPanel(Panel, name="trajectories"):
 
     def check(self, state: dict[str, Any]) -> None:
         if not state["optimizers"]:
-            raise ValueError("optimizers is empty: choose at least one optimizer")
+            raise SettingError("optimizers is empty: choose at least one optimizer")
 
     def tune_learning_rates(self) -> str:
         """A fair race: each selected optimizer's best learning rate on this surface, from this start, for this many

@@ -184,7 +184,7 @@ class PanelWidgets:
     def __init__(self, panel: Panel) -> None:
         import ipywidgets as w
 
-        from nnlab.panels.figure import live_canvas
+        from nnlab.render.frames import live_canvas
 
         self.panel = panel
         self.widgets: dict[str, list[tuple[Control, Any]]] = {}  # state key -> its widgets
@@ -227,7 +227,7 @@ class PanelWidgets:
         if self.probe is not None:
             self.probe.observe(self._on_resize, names=["width", "height"])
             parts.append(self.probe)
-        self.canvas = live_canvas(panel.figure, panel._fig.lock)
+        self.canvas = live_canvas(panel.figure, panel._fig.lock, on_error=panel.draw_failed)
         panel.attach(self.canvas)
         status = w.HBox([self.status, self.anyway])
         status.add_class("nnlab-status")

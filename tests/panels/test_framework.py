@@ -90,10 +90,43 @@ def test_bad_settings_show_in_the_status_and_keep_the_last_picture():
     assert panel.error is None
 
 
-def test_a_bug_shows_as_an_internal_error_not_a_traceback():
-    panel = LinePanel()
+def test_a_bug_shows_as_an_internal_error_with_a_reference_and_its_traceback_goes_to_the_log(caplog):
+    panel = LinePanel(a=2.0)
+    picture = panel.image()
     panel.set(a=13)
-    assert panel.error.startswith("internal error (KeyError")
+    ref = panel.error.split()[2]
+    assert panel.error == (f"internal error {ref} (KeyError); not your setting: please report it with this "
+                           "reference")  # fmt: skip
+    assert panel.state["a"] == 2.0 and np.array_equal(panel.image(), picture)
+    logged = [r for r in caplog.records if r.name == "nnlab" and ref in r.getMessage()]
+    assert len(logged) == 1 and "Traceback" in logged[0].getMessage() and "simulated bug" in logged[0].getMessage()
+
+
+def test_a_bad_setting_is_a_setting_error_a_value_error_and_a_type_error():
+    from nnlab.core import SettingError
+
+    for bad in ({"p": 9}, {"p": "two"}, {"a": float("nan")}):
+        with pytest.raises(SettingError) as raised:
+            LinePanel()._validated({**LinePanel.state_defaults(), **bad}, list(bad))
+        assert isinstance(raised.value, ValueError) and isinstance(raised.value, TypeError)
+        panel = LinePanel()
+        panel.set(**bad)
+        assert panel.error and not panel.error.startswith("internal error")
+
+
+def test_a_draw_the_browser_asked_for_that_fails_reaches_the_status_line():
+    from nnlab.render.frames import live_canvas
+
+    panel = LinePanel()
+    canvas = live_canvas(panel.figure, panel._fig.lock, on_error=panel.draw_failed)
+    panel.attach(canvas)
+
+    def broken(renderer):
+        raise KeyError("a bug in drawing")
+
+    panel.artists.draw = broken
+    canvas._handle_message(canvas, {"type": "draw"}, [])
+    assert panel.error.startswith("internal error") and panel.status == panel.error
 
 
 def test_describe_reports_in_the_status():
@@ -307,217 +340,3 @@ def test_a_late_rounding_echo_of_an_on_grid_push_does_not_become_the_state():
     slider.value = 0.5
     slider.value = 1.000000000000002  # now a person's move
     assert panel.state["adagrad_lr"] == pytest.approx(1.0)
-
-
-def _drawn(figure_class, build, draws=1):
-    """The RGBA pixels of a 4x3 in figure made by ``build(figure)`` (which may return a callable that changes it
-    between draws), drawn ``draws`` times with Agg."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    figure = figure_class(figsize=(4, 3), dpi=100)
-    canvas = FigureCanvasAgg(figure)
-    change = build(figure)
-    for i in range(draws):
-        if i and change:
-            change()
-        canvas.draw()
-    return np.asarray(canvas.buffer_rgba()).copy()
-
-
-def _labelled(figure):
-    ax = figure.add_subplot()
-    ax.plot([0, 1], [0, 1])
-    ax.set_title("a title with descenders (gjpqy)", loc="left")
-    ax.set_xlabel("x")
-
-
-def _offset_on_y(figure):  # matplotlib moves a left title above the y axis's offset text
-    ax = figure.add_subplot()
-    ax.plot([0, 1], [1000.0001, 1000.0003])
-    ax.set_title("title", loc="left")
-
-
-def _offset_appears(figure):  # no offset text in the first draw, one in the second
-    ax = figure.add_subplot()
-    (line,) = ax.plot([0, 1], [0, 1])
-    ax.set_title("title", loc="left")
-
-    def change():
-        line.set_ydata([1e-7, 3e-7])
-        ax.relim()
-        ax.autoscale_view()
-
-    return change
-
-
-def _ticks_on_top(figure):
-    ax = figure.add_subplot()
-    ax.imshow(np.arange(12.0).reshape(3, 4))
-    ax.xaxis.tick_top()
-    ax.set_title("title")
-
-
-def _labels_moved_to_top(figure):  # tick_params, not tick_top: matplotlib calls this ticks position "unknown"
-    top, hidden = figure.subplots(1, 2)
-    for ax in (top, hidden):
-        ax.plot([0, 1], [0, 1])
-        ax.set_title("title")
-    top.tick_params(labelbottom=False, labeltop=True)
-    hidden.tick_params(labelbottom=False)
-
-
-def _twins(figure):
-    ax = figure.add_subplot()
-    ax.plot([0, 1], [0, 1])
-    ax.twiny().set_xlabel("top")
-    ax.set_title("title")
-
-
-def _label_later(figure):  # an axis label without text when first drawn, then given one
-    ax = figure.add_subplot()
-    ax.plot([0, 1], [0, 1])
-    return lambda: ax.set_ylabel("now a label")
-
-
-@pytest.mark.parametrize(
-    "build",
-    [_labelled, _offset_on_y, _offset_appears, _ticks_on_top, _labels_moved_to_top, _twins, _label_later],
-    ids=lambda b: b.__name__,
-)
-def test_the_lean_figure_draws_exactly_what_matplotlib_draws(build):
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    from nnlab.panels.figure import DRAW_RC, LeanFigure
-
-    with matplotlib.rc_context(DRAW_RC):  # the lean figure's own drawing settings
-        assert np.array_equal(_drawn(LeanFigure, build, draws=2), _drawn(Figure, build, draws=2))
-
-
-def _text_of_every_kind(figure):
-    """Strings at rotations, sizes, weights and families, antialiased or not, that move by fractions of a pixel
-    and change between draws: the glyph cache must draw each exactly where and as matplotlib does."""
-    ax = figure.add_subplot()
-    ax.set_title("Weight init: std=0.01 (gjpqy)", fontweight="bold")
-    ax.set_ylabel("dL/dW, log10 |value|")
-    texts = [
-        ax.text(0.1, 0.8, "mean=0.00 std=4.9e-01", fontsize=7.3),
-        ax.text(0.5, 0.5, "rotated 33 degrees", rotation=33, family="monospace"),
-        ax.text(0.2, 0.2, "no antialiasing", antialiased=False, fontsize=11),
-        ax.text(0.7, 0.3, "vertical", rotation=90, fontstyle="italic"),
-        ax.text(0.3, 0.6, "\u03b1 \u2192 \u221e, \u00b5 = 1e-3", fontsize=9),
-        ax.text(0.05, 0.05, "mean=0.00 std=4.9e-01", fontsize=12, fontweight="bold"),  # the same string, larger
-    ]
-
-    def change():
-        for i, text in enumerate(texts):
-            x, y = text.get_position()
-            text.set_position((x + 0.0137 * (i + 1), y - 0.0071 * i))  # new sub-pixel offsets
-        texts[0].set_text("mean=0.01 std=2.9e-01")
-
-    return change
-
-
-def test_text_drawn_from_kept_glyphs_is_exactly_matplotlibs(monkeypatch):
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
-    from matplotlib.figure import Figure
-
-    from nnlab.panels import glyphs
-    from nnlab.panels.figure import DRAW_RC, LeanFigure
-
-    assert glyphs.SUPPORTED  # the matplotlib of this suite: otherwise this test would compare matplotlib to itself
-    with matplotlib.rc_context(DRAW_RC):
-        for draws in (1, 3):  # a first draw (bitmaps made) and later ones (bitmaps reused at new positions)
-            assert np.array_equal(_drawn(LeanFigure, _text_of_every_kind, draws),
-                                  _drawn(Figure, _text_of_every_kind, draws))  # fmt: skip
-    # Drawn again, matplotlib prepares a font for every string to lay it out again; from kept glyphs, none.
-    prepared = []
-    prepare = RendererAgg._prepare_font
-    monkeypatch.setattr(RendererAgg, "_prepare_font", lambda self, prop: prepared.append(prop) or prepare(self, prop))
-    for figure_class, strings in ((Figure, 8), (LeanFigure, 0)):
-        figure = figure_class(figsize=(4, 3), dpi=100)
-        canvas = FigureCanvasAgg(figure)
-        _text_of_every_kind(figure)
-        canvas.draw()
-        prepared.clear()
-        canvas.draw()
-        assert len(prepared) >= strings if strings else prepared == []
-
-
-def test_kept_text_layouts_are_per_thread_like_matplotlibs_fonts():
-    # ipykernel draws on a subshell thread when the browser asks; FT2Font objects must not cross threads.
-    import threading
-
-    from nnlab.panels.figure import LeanFigure
-    from nnlab.panels.glyphs import GLYPHS
-
-    main = _drawn(LeanFigure, _text_of_every_kind)
-    other = {}
-    worker = threading.Thread(target=lambda: other.update(pixels=_drawn(LeanFigure, _text_of_every_kind)))
-    worker.start()
-    worker.join()
-    assert np.array_equal(other["pixels"], main)
-    fonts = {}
-    for key, layout in GLYPHS._layouts.items():
-        fonts.setdefault(key[-1], set()).update(id(glyph[0]) for glyph in layout)
-    mine, theirs = fonts[threading.get_ident()], fonts[worker.ident]
-    assert mine and theirs and not mine & theirs
-
-
-def test_every_draw_of_a_panel_figure_uses_its_drawing_settings_whoever_asks():
-    import matplotlib
-
-    from nnlab.panels.figure import LeanFigure
-
-    panel_draw = _drawn(LeanFigure, _labelled)
-    with matplotlib.rc_context({"text.hinting": "force_autohint"}):  # a draw outside the panel's settings
-        assert np.array_equal(_drawn(LeanFigure, _labelled), panel_draw)
-
-
-def test_the_lean_figure_computes_each_axis_ticks_once_per_draw(monkeypatch):
-    from matplotlib.axis import Axis
-    from matplotlib.figure import Figure
-
-    from nnlab.panels.figure import LeanFigure
-
-    calls = []
-    update_ticks = Axis._update_ticks
-    monkeypatch.setattr(Axis, "_update_ticks", lambda axis: calls.append(axis) or update_ticks(axis))
-
-    def two_titled_axes(figure):
-        for i in (1, 2):
-            figure.add_subplot(1, 2, i).set_title(f"axes {i}")
-
-    _drawn(Figure, two_titled_axes)
-    assert len(calls) >= 12  # matplotlib: 4 axes' ticks for drawing, and again to place labels and titles
-    calls.clear()
-    _drawn(LeanFigure, two_titled_axes)
-    assert len(calls) == 4
-
-
-@pytest.mark.parametrize("channels", [3, 4])
-def test_frames_are_pngs_that_decode_to_exactly_the_pixels(channels):
-    import io
-
-    from PIL import Image
-
-    from nnlab.panels.figure import png_bytes
-
-    pixels = np.random.default_rng(0).integers(0, 256, (37, 53, channels), dtype=np.uint8)  # odd sizes, noise
-    pixels[5:20, 10:40] = 255  # and a flat region, as figures have
-    decoded = Image.open(io.BytesIO(png_bytes(pixels)))
-    assert decoded.mode == ("RGB" if channels == 3 else "RGBA")
-    np.testing.assert_array_equal(np.asarray(decoded), pixels)
-
-
-@pytest.mark.parametrize(
-    "pixels",
-    [np.zeros((4, 5, 3)), np.zeros((4, 5), np.uint8), np.zeros((4, 5, 2), np.uint8)],
-    ids=["float", "2-D", "2 channels"],
-)
-def test_a_frame_of_the_wrong_kind_is_refused_naming_the_argument(pixels):
-    from nnlab.panels.figure import png_bytes
-
-    with pytest.raises(ValueError, match=r"pixels: expected a uint8 array of shape \(H, W, 3\) or \(H, W, 4\)"):
-        png_bytes(pixels)
