@@ -97,6 +97,26 @@ def test_fifty_training_steps_match_pytorch(ref, tag, optimizer, hyper):
     np.testing.assert_allclose(net.forward(ref["X"], train=False), ref[f"{tag}_eval_scores"], rtol=1e-9, atol=noise)
 
 
+def test_a_prelu_network_learns_its_slopes_as_pytorchs_prelu(ref):
+    net = Network(NetworkSpec([2, 16, 16, 3], activation="prelu", activation_params={"slope": 0.25}))
+    linears = [layer for layer in net.layers if "W" in layer.params]
+    for i, linear in enumerate(linears):
+        linear.params["W"][...] = ref[f"init_W{i}"]
+        linear.params["b"][...] = ref[f"init_b{i}"]
+    config = TrainConfig(optimizer="adam", optimizer_params={"lr": 1e-2}, regularizer="l2",
+                         regularizer_params={"lam": 1e-3}, batch_size=16, epochs=100, seed=5)  # fmt: skip
+    trainer = Trainer(net, ref["X"], ref["y"], config=config)
+    for _ in range(50):
+        trainer.step()
+    np.testing.assert_allclose(trainer.history.loss, ref["prelu_loss"], rtol=1e-9)
+    slopes = [layer.params["a"] for layer in net.layers if "a" in layer.params]
+    for i, a in enumerate(slopes):
+        np.testing.assert_allclose(a, ref[f"prelu_a{i}"], rtol=1e-9)
+        assert abs(a[0] - 0.25) > 1e-3  # it learned
+    for i, linear in enumerate(linears):
+        np.testing.assert_allclose(linear.params["W"], ref[f"prelu_W{i}"], rtol=1e-9, atol=1e-12)
+
+
 def test_two_layer_network_fits_the_spiral_and_a_linear_classifier_does_not(data):
     X, y = data
     common = {"optimizer": "sgd", "regularizer": "l2", "regularizer_params": {"lam": 1e-3}, "batch_size": 300}

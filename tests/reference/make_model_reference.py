@@ -7,7 +7,9 @@ Regenerate (needs torch 2.13.0, CPU build is enough; the test suite itself does 
 
 The network is 2-16-16-3: Linear - BatchNorm1d - ReLU, twice, then Linear; softmax
 cross-entropy plus 1/2 lambda sum W^2 over the weight matrices only (not biases or
-batch-norm gamma/beta). Data and initial weights are drawn here with numpy and stored.
+batch-norm gamma/beta). A second network, ``prelu_*``: Linear - ``nn.PReLU()`` (one learned
+slope per layer, starting at 0.25), twice, then Linear, with Adam and the same penalty: its
+slopes learn. Data and initial weights are drawn here with numpy and stored.
 Minibatches follow nnlab's Trainer contract: at the start of every epoch the order is
 ``numpy.random.default_rng(seed).permutation(N)`` (one generator, drawn each epoch) and
 batches are consecutive slices of ``batch_size`` (the remainder dropped).
@@ -86,7 +88,34 @@ def build() -> dict:
             for i, bn in enumerate(bns):
                 h = torch.relu(bn(h @ params[f"W{i}"] + params[f"b{i}"]))
             data[f"{tag}_eval_scores"] = (h @ params["W2"] + params["b2"]).numpy()
+    data.update(prelu_run(X, y, init, batches))
     return data
+
+
+def prelu_run(X, y, init, batches) -> dict:
+    """50 Adam steps of Linear - PReLU - Linear - PReLU - Linear; the losses, weights and the two learned slopes."""
+    params = {k: torch.tensor(v, requires_grad=True) for k, v in init.items()}
+    prelus = [torch.nn.PReLU() for _ in SIZES[1:-1]]  # num_parameters=1, init=0.25
+    # nnlab's order of arrays: W0 b0 a0 W1 b1 a1 W2 b2
+    ordered = [params["W0"], params["b0"], prelus[0].weight, params["W1"], params["b1"], prelus[1].weight,
+               params["W2"], params["b2"]]  # fmt: skip
+    opt = torch.optim.Adam(ordered, lr=1e-2)
+    losses = []
+    for rows in batches:
+        h = torch.tensor(X[rows])
+        for i, prelu in enumerate(prelus):
+            h = prelu(h @ params[f"W{i}"] + params[f"b{i}"])
+        scores = h @ params["W2"] + params["b2"]
+        penalty = sum(0.5 * LAM * (params[f"W{i}"] ** 2).sum() for i in range(3))
+        loss = F.cross_entropy(scores, torch.tensor(y[rows])) + penalty
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    out = {"prelu_loss": np.array(losses)}
+    out.update({f"prelu_{k}": v.detach().numpy() for k, v in params.items()})
+    out.update({f"prelu_a{i}": prelu.weight.detach().numpy() for i, prelu in enumerate(prelus)})
+    return out
 
 
 def main() -> None:
