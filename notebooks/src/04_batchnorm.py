@@ -39,7 +39,11 @@ panel
 #   four; every node shows its values and its gradient, and the line below checks them
 #   against the core's backward pass and central differences.
 # - **rescue: deep tanh, std 0.01** and **rescue: deep ReLU, std 0.01**: six layers with
-#   weights too small learn nothing without batch norm (the activations shrink about 18-fold
-#   a layer) and 99% of the spiral with it. **a higher learning rate (1.0)**: with a good
-#   initialization, the plain network fails at learning rate 1.0 and the normalized one
-#   trains. **batch norm after the non-linearity**: the other placement trains too.
+#   weights too small learn nothing without batch norm (the right plot shows each layer's
+#   output std at the start: it falls layer by layer, to below 1e-7 by the sixth) and most of
+#   the spiral with it (above 80% for tanh and 90% for ReLU in each of five seeds; chance is
+#   33%). **a higher learning rate (2.5)**: with a good initialization, the plain network's
+#   loss jumps around 10-40 and it stays at chance at learning rate 2.5, while the normalized
+#   one trains (above 85% in each of five seeds). The plain network still trains at 0.5 and
+#   fails from about 1.0 on, where the rounding of the machine's linear algebra can tip it
+#   either way. **batch norm after the non-linearity**: the other placement trains too.

@@ -66,15 +66,11 @@ def test_each_backward_step_equals_the_core_and_a_numerical_gradient():
     assert g["beta"][0] == pytest.approx(g["y"].sum()) and g["x"].sum() == pytest.approx(0.0, abs=1e-12)
 
 
-def test_batch_norm_rescues_a_deep_tanh_network_and_tolerates_a_higher_rate():
-    bad_init = study.rescue("tanh", init_std=0.01, lr=0.1, steps=600)
-    assert bad_init.accuracy["without"][-1] < 0.4  # chance is 1/3: stalled
-    assert bad_init.accuracy["with"][-1] > 0.9
-    assert bad_init.stds_start["without"][-1] < 1e-7 < 0.3 < bad_init.stds_start["with"][-1]  # vanished / kept
-    fast = study.rescue("tanh", init_std=0.18, lr=1.0, steps=600)
-    assert fast.accuracy["without"][-1] < 0.4 and fast.accuracy["with"][-1] > 0.9
-    after = study.rescue("tanh", init_std=0.01, lr=0.1, position="after", steps=600)
-    assert after.accuracy["with"][-1] > 0.9
+def test_a_small_init_vanishes_without_batch_norm_and_keeps_its_scale_with_it():
+    # The training outcomes of the rescue, over 5 seeds and two BLAS kernels: tests/claims/test_batchnorm_claims.py
+    for seed in range(3):
+        start = study.rescue("tanh", init_std=0.01, lr=0.1, steps=100, seed=seed).stds_start
+        assert start["without"][-1] < 1e-7 < 0.3 < start["with"][-1]  # vanished / kept
 
 
 def test_bad_arguments_name_themselves():

@@ -55,16 +55,6 @@ def test_backward_preset_checks_itself(panel):
     assert panel.artists.values["gamma"].get_text().startswith(" 1.500")
 
 
-def test_rescue_presets(panel):
-    panel.apply_preset("rescue: deep tanh, std 0.01")
-    acc = panel.result.accuracy
-    assert acc["without"][-1] < 0.4 and acc["with"][-1] > 0.9
-    panel.apply_preset("rescue: deep ReLU, std 0.01")
-    assert panel.result.accuracy["without"][-1] < 0.4 and panel.result.accuracy["with"][-1] > 0.9
-    panel.apply_preset("a higher learning rate (1.0)")
-    assert panel.result.accuracy["without"][-1] < 0.4 and panel.result.accuracy["with"][-1] > 0.9
-
-
 def test_a_batch_of_one_is_a_message_and_the_state_stays():
     panel = BatchNormPanel()
     before = panel.state
