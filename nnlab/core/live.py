@@ -219,9 +219,13 @@ def babysitting(run: LiveRun, classes: int, regularized: bool) -> list[str]:
         expected = math.log(classes) if run.config.loss == "softmax" else classes - 1.0
         name = "ln C" if run.config.loss == "softmax" else "C - 1"
         if math.isfinite(first):
-            verdict = "as expected" if abs(first - expected) <= 0.1 * expected else "off: check the initialization"
-            if regularized:
-                verdict = "higher, as it should be with regularization on" if first > expected else verdict
+            close = abs(first - expected) <= 0.1 * expected
+            if regularized and first > expected and not close:
+                verdict = f"higher by {first - expected:.3f}, as it should be with regularization on"
+            elif close and regularized:
+                verdict = "as expected (the penalty of weights this small adds almost nothing)"
+            else:
+                verdict = "as expected" if close else "off: check the initialization"
             notes.append(f"initial loss {first:.3f}, {name} = {expected:.3f} for C = {classes}: {verdict}")
         return notes
     loss = np.asarray(h.loss)

@@ -180,6 +180,11 @@ class Paths(View):
             )
         notes += [f"{a} and {b} take the same path (one line lies on the other)"
                   for a, b in coinciding(result, get_surface(state["surface"]))]  # fmt: skip
+        if state["noise"] > 0:
+            agree = step_agreement(result.positions[:, :, 0])
+            parts = ", ".join(f"{label} {c:+.2f}" for label, c in zip(result.labels, agree))
+            notes.append(f"noisy gradients: how much consecutive steps agree in direction (mean cosine; 0: every "
+                         f"which way, 1: straight on): {parts}")  # fmt: skip
         return "; ".join(notes)
 
 
@@ -215,6 +220,16 @@ class Basins(View):
         reached = [int(np.sum(row == REACHED)) for row in result["outcomes"]]
         counts = ", ".join(f"{label} {n}" for label, n in zip(result["labels"], reached))
         return f"{good} from {BASIN_GRID**2} starts: {counts}"
+
+
+def step_agreement(positions: np.ndarray) -> np.ndarray:
+    """Per optimizer, the mean cosine between consecutive steps of its path ``positions`` (K, T + 1, 2), steps
+    that diverged left out: near 0 when noise turns every step, near 1 when the path runs straight on."""
+    steps = np.diff(positions, axis=1)
+    norms = np.linalg.norm(steps, axis=-1)
+    with np.errstate(all="ignore"):
+        cos = np.sum(steps[:, 1:] * steps[:, :-1], axis=-1) / (norms[:, 1:] * norms[:, :-1])
+    return np.array([float(np.mean(row[np.isfinite(row)])) if np.isfinite(row).any() else np.nan for row in cos])
 
 
 def basin_outcomes(runs: Trajectories, surface: Any) -> np.ndarray:
@@ -335,7 +350,8 @@ class TrajectoriesPanel(Panel, name="trajectories"):
     def tune_learning_rates(self) -> str:
         """A fair race: each selected optimizer's best learning rate on this surface, from this start, for this many
         steps: TUNE_GRID values log-spaced over its slider's range (CS231n: search the learning rate on a log scale),
-        scored by the final loss; a run that diverges scores worst. The other hyperparameters stay."""
+        scored by the mean loss over the last quarter of the steps; a run that diverges scores worst. The other
+        hyperparameters stay."""
         state = self._state
         tried, grids = {}, {}
         for name in state["optimizers"]:
@@ -346,7 +362,10 @@ class TrajectoriesPanel(Panel, name="trajectories"):
                 tried[f"{name} {lr!r}"] = (name, knob_hyperparameters({**values, "lr": lr}))
         runs = run_trajectories(state["surface"], tried, starts=[state["x0"], state["y0"]], steps=state["steps"],
                                 noise_std=state["noise"], rng=state["seed"])  # fmt: skip
-        final = np.where(runs.diverged_at[:, 0] >= 0, np.inf, runs.losses[:, -1, 0])
+        # Scored by the mean loss over the last quarter of the steps: with noisy gradients the final point alone is
+        # a lottery that rewards rates which wander (on the noisy bowl it chose a Momentum rate 16x too high).
+        tail = np.mean(runs.losses[:, -max(1, state["steps"] // 4) :, 0], axis=1)
+        final = np.where(runs.diverged_at[:, 0] >= 0, np.inf, tail)
         final = np.where(np.isfinite(final) | (final == -np.inf), final, np.inf)
         best, at = {}, 0
         for name, grid in grids.items():
@@ -354,7 +373,7 @@ class TrajectoriesPanel(Panel, name="trajectories"):
             at += len(grid)
         self.set(**best)
         chosen = ", ".join(f"{_title(k[:-3])} {v:.3g}" for k, v in best.items())
-        return f"best learning rates of {TUNE_GRID} tried (final loss): {chosen}"
+        return f"best learning rates of {TUNE_GRID} tried (mean loss over the last quarter of the steps): {chosen}"
 
     def connect(self, canvas):
         def on_click(event):

@@ -22,9 +22,12 @@ panel
 # - **tanh, std 0.01** (the default): the activations shrink layer by layer: std 0.49, 0.29,
 #   0.18, 0.11, 0.07, 0.05. Switch *show* to `gradients dL/da`: the gradient shrinks too,
 #   toward the input.
-# - Press **tanh, std 0.05**: now almost every unit sits at -1 or +1, where tanh is flat
-#   and its local gradient is zero.
-# - Press **tanh, Xavier**: std = 1/sqrt(fan_in) keeps every layer alike.
+# - Press **tanh, std 0.05**: now the std stays near 0.85 in every layer, and about a third
+#   of the values (41% in the first layer, 33% in the others) sit beyond +-0.99, where tanh
+#   is flat and its local gradient is below 0.02. The slide says "all" saturate; the figure
+#   shows a third, enough to choke the gradient.
+# - Press **tanh, Xavier**: std = 1/sqrt(fan_in) neither collapses nor saturates: the std
+#   falls gently, from 0.63 in the first layer to 0.29 in the sixth (std 0.01: 0.49 to 0.05).
 # - Press **ReLU, Xavier** and then **ReLU, He**: ReLU zeroes half of its inputs, so it
 #   needs twice the variance: std = sqrt(2/fan_in).
 # - Press **batch norm rescues std 0.01** and look at the inputs of the non-linearity:

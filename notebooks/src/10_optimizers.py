@@ -38,9 +38,12 @@ panel
 # - Raise SGD's learning rate (the row *SGD* below the controls) until it diverges: the legend
 #   says at which step.
 # - Press **noisy bowl: momentum smooths**: with noisy gradients, SGD's steps point every which
-#   way; momentum averages them.
+#   way; momentum averages them. The status line measures it: consecutive steps of SGD agree
+#   in direction by a mean cosine near 0, Momentum's by about 0.8-0.9 (in each of five seeds).
 # - Press **tune learning rates** for a fair race: each optimizer gets the best of 30
-#   learning rates (log-spaced) on this surface, from this start, by its final loss.
+#   learning rates (log-spaced) on this surface, from this start, by its mean loss over the
+#   last quarter of the steps (with noise, the final point alone would reward a rate that
+#   wanders).
 # - Each optimizer has its own line style: on the **saddle point** Adagrad's path lies on
 #   RMSprop's, and the status line says so.
 # - Tick *optimizer state* and step through a run: arrows show the velocity of Momentum, NAG

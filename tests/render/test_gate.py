@@ -149,3 +149,21 @@ def test_one_lock_keeps_drawing_settings_and_pictures_across_threads():
     assert wrong == []
     after = dict(matplotlib.rcParams)
     assert {k: (before[k], after[k]) for k in before if before[k] != after[k]} == {}
+
+
+def test_every_panel_draws_right_when_the_glyph_cache_breaks(monkeypatch, fresh_paths):
+    """The whole fleet, with FT2Font._layout raising for us as a changed signature would: each panel's default
+    picture and status line are exactly those of the ordinary drawing."""
+    from nnlab.panels import get_panel_class, load_all
+
+    names = sorted(load_all())
+    with monkeypatch.context() as m:
+        m.setenv("NNLAB_SAFE_RENDER", "1")
+        expected = {name: (p.image(), p.status) for name in names for p in [get_panel_class(name)()]}
+    assert GLYPH_PATH.on
+    monkeypatch.setattr(ft2font.FT2Font, "_layout", _changed_signature(ft2font.FT2Font._layout))
+    for name in names:
+        panel = get_panel_class(name)()
+        assert panel.error is None and panel.status == expected[name][1], name
+        assert np.array_equal(panel.image(), expected[name][0]), name
+    assert not GLYPH_PATH.on
