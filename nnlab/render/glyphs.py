@@ -124,6 +124,11 @@ class GlyphCache:
             renderer._renderer.draw_text_image(buffer, left + whole_x, int(height) - (top + whole_y) + buffer.shape[0],
                                                0, gc)  # fmt: skip
 
+    def clear(self) -> None:
+        """Forget every kept layout and bitmap."""
+        self._layouts.clear()
+        self._glyphs.clear()
+
     def _remember(self, store: dict, key: tuple, value: Any) -> None:
         if len(store) >= self.max_entries:
             store.clear()

@@ -45,10 +45,15 @@ def _changed_signature(original):
 
 @pytest.fixture
 def fresh_paths():
-    """The glyph path decided anew in the test, and again after it (with matplotlib as it is)."""
+    """The glyph path decided anew in the test, and again after it (with matplotlib as it is); no kept glyphs
+    (strings drawn earlier in the process would otherwise make no private call at all)."""
+    from nnlab.render.glyphs import GLYPHS
+
     GLYPH_PATH.reset()
+    GLYPHS.clear()
     yield
     GLYPH_PATH.reset()
+    GLYPHS.clear()
 
 
 def _ordinary(monkeypatch, state) -> tuple[np.ndarray, str]:
