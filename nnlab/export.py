@@ -178,6 +178,7 @@ def size_inches(pixels: tuple[int, int], dpi: float = 100) -> tuple[float, float
     return width / dpi, height / dpi
 
 
+STILL_FORMATS = ("png", "svg", "pdf")
 MAX_FRAMES, MAX_FPS, MAX_SIZE = 2000, 120, (3840, 2160)
 MIN_FPS = 0.1  # a frame every 10 s; a GIF holds at most 65.5 s per frame
 
@@ -207,6 +208,10 @@ def export_panel(panel: Any, path: str | Path, animate: str | None = None, **opt
         return panel.save_animation(path, key=animate, **options)
     if animate:
         raise SettingError(f"--animate needs an animation file (.gif, .mp4 or .html), not {Path(path).name!r}")
+    if fmt not in STILL_FORMATS:
+        animates = any(c.kind == "play" for c in panel.state_controls())
+        can = ", ".join(f".{f}" for f in (*STILL_FORMATS, *(ANIMATION_FORMATS if animates else ())))
+        raise SettingError(f"path={str(path)!r}: {type(panel).__name__} writes {can}; the extension says which")
     return panel.save(path)
 
 

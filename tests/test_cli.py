@@ -37,6 +37,8 @@ def test_export_writes_a_still_and_an_animation(tmp_path, capsys):
         (["export", "trajectories", "--fps", "-3", "-o", "x.gif"], "fps=-3.0 is outside the allowed range"),
         (["export", "trajectories", "--fps", "1e-300", "-o", "x.gif"], "fps=1e-300 is outside the allowed range [0.1,"),
         (["export", "trajectories", "--fps", "inf", "-o", "x.gif"], "fps must be finite, got inf"),
+        (["export", "trajectories", "-o", "x.docx"], "TrajectoriesPanel writes .png, .svg, .pdf, .gif, .mp4, .html"),
+        (["export", "dropout", "-o", "x.docx"], "DropoutPanel writes .png, .svg, .pdf; the extension says which"),
         (["export", "trajectories", "--size", "100000x100000", "-o", "x.gif"], "size=100000x100000 is outside"),
         (["export", "trajectories", "--size", "big", "-o", "x.gif"], "--size 'big': give WIDTHxHEIGHT"),
         (["export", "dropout", "--animate", "frame", "-o", "x.gif"], "DropoutPanel has no 'play' control for 'frame'"),

@@ -323,6 +323,7 @@ class Panel(View):
             self._change_locked(new_state, changed, confirmed)
 
     def _change_locked(self, new_state: dict[str, Any], changed: list[str], confirmed: bool) -> None:
+        self._pending = None  # a newer setting or preset replaces a costly one still waiting for 'compute anyway'
         try:
             follow = self.follow({k: new_state[k] for k in changed}, self._state)
             new_state = {**new_state, **follow}

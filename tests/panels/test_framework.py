@@ -340,3 +340,28 @@ def test_a_late_rounding_echo_of_an_on_grid_push_does_not_become_the_state():
     slider.value = 0.5
     slider.value = 1.000000000000002  # now a person's move
     assert panel.state["adagrad_lr"] == pytest.approx(1.0)
+
+
+class SlowLinePanel(LinePanel):
+    """a >= 19 is estimated to take a minute."""
+
+    def estimate(self, state):
+        return 60.0 if state["a"] >= 19 else 0.0
+
+
+def test_a_newer_setting_or_preset_withdraws_a_costly_one_waiting_for_compute_anyway():
+    pytest.importorskip("ipympl")
+    panel = SlowLinePanel(a=2.0)
+    panel.widget()
+    panel.set(a=19.0)
+    assert "compute anyway" in panel.error and panel.state["a"] == 2.0
+    assert panel.ui.anyway.layout.display == ""
+    panel.apply_preset("cube")  # a preset pressed after the refused setting
+    assert panel.ui.anyway.layout.display == "none" and panel.error is None
+    panel.compute_anyway()  # nothing waits any more: the preset stays
+    assert panel.state["a"] == 1.0 and panel.state["p"] == 3
+    panel.set(a=19.0)
+    panel.set(p=1)  # so does a newer setting
+    assert panel.ui.anyway.layout.display == "none"
+    panel.compute_anyway()
+    assert panel.state == {**panel.state, "a": 1.0, "p": 1}
