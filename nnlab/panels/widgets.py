@@ -378,8 +378,7 @@ class PanelWidgets:
         """An action's button: busy at once (an action may take a second or two), then the action, guarded."""
         self.busy(f"{label}...")
         self.panel.guarded(self.panel.act, label)
-        if self.panel.error is not None or not self.panel.status:
-            self.sync(self.panel._state)
+        self.sync(self.panel._state)  # an action without a message (pause, stop) must not leave the spinner
 
     def busy(self, message: str) -> None:
         self.status.value = f"<span style='color:#1f4e79'>{SPINNER}{html.escape(message)}</span>"

@@ -273,3 +273,18 @@ def test_cifar10_from_a_local_folder(tmp_path):
         assert match.size == 1 and match[0] % 10 == label
     panel.set(cifar10_path=str(tmp_path / "missing"))
     assert "missing" in panel.error and panel.state["cifar10_path"] == str(tmp_path)
+
+
+@pytest.mark.parametrize("which, label", [("training", "pause"), ("search", "stop")])
+def test_pause_and_stop_leave_the_last_message_not_a_spinner(which, label):
+    """After play, pause (training) and stop (search) used to leave 'pause...' with a spinner in the status line,
+    the step's message gone, until something else changed."""
+    pytest.importorskip("ipympl")
+    from nnlab.panels import get_panel_class
+
+    panel = get_panel_class(which)()
+    panel.widget()
+    panel.play(frames=2, background=False)
+    before = panel.ui.status.value
+    panel.ui.run_action(label)
+    assert f"{label}..." not in panel.ui.status.value and panel.ui.status.value == before
