@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from panel_timing import report
 
-from nnlab.panels.activations import ActivationsPanel
+from nnlab.topics.activations.panel import ActivationsPanel
 
 DRAGGED = {  # sliders that update while dragged
     "functions": [{"x_max": float(v)} for v in np.arange(3.0, 12.0, 1.0)]

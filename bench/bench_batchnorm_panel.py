@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from panel_timing import report
 
-from nnlab.panels.batchnorm import BatchNormPanel
+from nnlab.topics.batchnorm.panel import BatchNormPanel
 
 DRAGGED = {  # sliders that update while dragged
     "one batch": [{"gamma": float(g)} for g in np.linspace(0.5, 3.0, 6)] + [{"batch": b} for b in (4, 8, 16, 64)],

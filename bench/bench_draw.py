@@ -17,7 +17,7 @@ import statistics
 import sys
 import time
 
-from nnlab.panels import get_panel_class, load_all
+from nnlab.topics import get_panel_class, load_all
 
 
 def draw_time(panel, fast: bool) -> float:

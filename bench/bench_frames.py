@@ -19,8 +19,8 @@ import matplotlib
 import numpy as np
 from PIL import Image
 
-from nnlab.panels import get_panel_class, load_all
 from nnlab.render.frames import png_bytes
+from nnlab.topics import get_panel_class, load_all
 
 matplotlib.use("agg")
 

@@ -6,7 +6,7 @@ Times ``panel.set(...)`` plus a full Agg draw of the figure (what ipympl renders
 median of several changes, for the activation view and the dL/dW view; and, for scale,
 the lectures' plain numpy loop that draws the weights every time (EECS 498 lecture 10).
 ``--contended`` runs one CPU-bound process beside it (a shared Binder node); ``--threads N`` overrides
-the panels' BLAS thread policy (``nnlab.panels.base.BLAS_THREADS``) for the comparison.
+the panels' BLAS thread policy (``nnlab.app.base.BLAS_THREADS``) for the comparison.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import time
 import numpy as np
 from panel_timing import timed_changes
 
-from nnlab.panels.initialization import InitializationPanel
+from nnlab.topics.initialization.panel import InitializationPanel
 
 
 def lecture_loop(std: float = 0.01) -> float:
@@ -39,7 +39,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, help="BLAS threads for the panels' computations")
     args = parser.parse_args()
     if args.threads:
-        import nnlab.panels.base as base
+        import nnlab.app.base as base
 
         base.BLAS_THREADS = args.threads
     hog = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if args.contended else None

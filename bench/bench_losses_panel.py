@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from panel_timing import report
 
-from nnlab.panels.losses import LossesPanel
+from nnlab.topics.losses.panel import LossesPanel
 
 DRAGGED = {  # sliders that update while dragged
     "scores": [{"score_car": float(s)} for s in np.linspace(-3, 8, 8)] + [{"delta": d} for d in (0.5, 2.0, 5.0)],

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from panel_timing import summary, time_views
 
-from nnlab.panels.preprocessing import PreprocessingPanel
+from nnlab.topics.preprocessing.panel import PreprocessingPanel
 
 CHANGES = {
     "point cloud": [{"correlation": float(c)} for c in np.linspace(-0.8, 0.8, 9)]

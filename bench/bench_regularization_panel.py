@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from panel_timing import report
 
-from nnlab.panels.regularization import RegularizationPanel
+from nnlab.topics.regularization.panel import RegularizationPanel
 
 DRAGGED = {
     "augmentation": [{"jitter": float(j)} for j in np.linspace(0.1, 0.9, 5)] + [{"seed": s} for s in range(1, 6)],

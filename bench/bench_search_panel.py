@@ -12,7 +12,7 @@ import time
 
 from panel_timing import report
 
-from nnlab.panels.search import TRIALS, SearchPanel
+from nnlab.topics.search.panel import TRIALS, SearchPanel
 
 
 def search_seconds(task: str, epochs: int, jobs: int, backend: str) -> float:

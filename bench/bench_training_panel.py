@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from nnlab.panels.training import TrainingPanel
+from nnlab.topics.training.panel import TrainingPanel
 
 FRAMES = 40
 

@@ -21,7 +21,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from nnlab.export import ffmpeg_path
-from nnlab.panels.trajectories import CLASSIC, TrajectoriesPanel
+from nnlab.topics.trajectories.panel import CLASSIC, TrajectoriesPanel
 
 
 def lr_changes(panel: TrajectoriesPanel, full_draw: bool) -> list[float]:

@@ -1,10 +1,11 @@
 """nnlab: an interactive lab for learning how neural networks are trained.
 
-``nnlab.core`` holds the numbers (numpy only); ``nnlab.viz`` draws them with matplotlib;
-``nnlab.panels`` binds both to ipywidgets controls for JupyterLab.
+``nnlab.core`` holds the numbers (numpy only); ``nnlab.topics`` has one folder per lecture topic (its experiment,
+its drawing and its panel: ipywidgets controls over a live figure), built on the framework ``nnlab.app`` and the
+render layer ``nnlab.render``.
 """
 
-from nnlab._malloc import tune_malloc
+from nnlab.runtime.malloc import tune_malloc
 
 __version__ = "0.1.0"
 

@@ -128,7 +128,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def export(args: argparse.Namespace) -> int:
     from nnlab.export import ANIMATION_FORMATS, export_panel
-    from nnlab.panels import get_panel_class
+    from nnlab.topics import get_panel_class
 
     output = check_output(args.output)
     sweeps = dict(args.sweep or [])

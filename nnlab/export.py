@@ -1,6 +1,6 @@
 """Slide-ready media from panels: still pictures and animations (GIF, MP4, self-contained HTML).
 
-Frames come from ``nnlab.panels.figure.PanelFigure.frames`` (the static background drawn once,
+Frames come from ``nnlab.render.figure.PanelFigure.frames`` (the static background drawn once,
 each frame redrawing only a view's dynamic artists); this module encodes them:
 
 - GIF with Pillow, one palette computed from the frames for all of them;
@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -432,6 +433,19 @@ def notebook_panels(notebook: Any) -> list[tuple[Any, dict[str, Any]]]:
     return found
 
 
+def topic_notebooks(folder: str | Path) -> dict[str, str]:
+    """Which lecture notebook in ``folder`` shows each panel (panel name -> notebook file name), from the notebooks'
+    own cell metadata (``nnlab={"panel": ...}``): the one map, kept where the notebook declares it."""
+    out: dict[str, str] = {}
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        for cell in cells:
+            spec = cell.get("metadata", {}).get("nnlab")
+            if cell.get("cell_type") == "code" and isinstance(spec, dict) and "panel" in spec:
+                out.setdefault(spec["panel"], path.name)
+    return out
+
+
 def notebook_page(notebook_path: str | Path, sweeps: dict[str, list[Any]] | None = None) -> tuple[str, int]:
     """A lecture notebook as one HTML page: its text and code through nbconvert, and each panel cell's output an
     interactive sweep page (in an iframe, so that pages do not share their scripts) for the sweeps the cell
@@ -440,7 +454,7 @@ def notebook_page(notebook_path: str | Path, sweeps: dict[str, list[Any]] | None
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    from nnlab.panels import get_panel_class
+    from nnlab.topics import get_panel_class
 
     notebook_path = Path(notebook_path)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import os
 import resource
 from pathlib import Path
 
@@ -47,9 +48,9 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True, scope="session")
 def _one_blas_thread():
     """Panels compute with one BLAS thread in the tests. Live, the count follows the machine's load
-    (nnlab.panels.threads), and float32 products differ in their last bits between one thread and two: a test
+    (nnlab.runtime.threads), and float32 products differ in their last bits between one thread and two: a test
     comparing a redrawn picture with a fresh one must not depend on what the other worker was doing."""
-    import nnlab.panels.base as base
+    import nnlab.app.base as base
 
     base.BLAS_THREADS = 1
     yield
@@ -62,7 +63,8 @@ def _memory_back_after_each_file():
     yield
     import matplotlib.pyplot as plt
 
-    from nnlab.panels import activations, initialization
+    from nnlab.topics.activations import panel as activations
+    from nnlab.topics.initialization import panel as initialization
 
     initialization.UNITS.clear()
     activations.UNITS.clear()
@@ -136,6 +138,11 @@ def pytest_xdist_auto_num_workers(config):
 
 
 def pytest_configure(config):
+    extra = os.environ.get("NNLAB_EXTRA_TOPICS")  # folders of more topics (tests/app/test_new_topic.py)
+    if extra:
+        import nnlab.topics
+
+        nnlab.topics.__path__.extend(extra.split(os.pathsep))
     if Path("/proc/meminfo").exists() and not hasattr(config, "workerinput"):
         config._nnlab_memory = [_memory_line("start")]
 
@@ -154,7 +161,7 @@ def pytest_testnodedown(node, error):
 
 def _machine_line() -> str:
     """The CPU and OpenBLAS's kernel family: pictures that follow long training runs depend on the latter
-    (tests/panels/test_baselines.py)."""
+    (tests/app/test_baselines.py)."""
     from threadpoolctl import threadpool_info
 
     model = "unknown CPU"

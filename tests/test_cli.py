@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from nnlab.__main__ import main
-from nnlab.panels import load_all
+from nnlab.topics import load_all
 
 
 def test_export_writes_a_still_and_an_animation(tmp_path, capsys):
@@ -82,7 +82,7 @@ def test_a_sweep_page_holds_a_picture_per_combination_and_its_controls(tmp_path,
     import numpy as np
     from PIL import Image
 
-    from nnlab.panels.losses import LossesPanel
+    from nnlab.topics.losses.panel import LossesPanel
 
     page = tmp_path / "svm.html"
     assert main(["export", "losses", "--sweep", "score_car=0,3,6", "--sweep", 'hinge=["hinge", "squared hinge"]',
@@ -122,7 +122,7 @@ def test_a_preset_sweep_starts_each_picture_from_its_preset_and_an_animated_key_
     import numpy as np
     from PIL import Image
 
-    from nnlab.panels.trajectories import TrajectoriesPanel
+    from nnlab.topics.trajectories.panel import TrajectoriesPanel
 
     page = tmp_path / "paths.html"
     assert main(["export", "trajectories", "--sweep", "frame=[0,100]", "--sweep", "preset=[\"saddle point\", "
@@ -152,7 +152,7 @@ def test_a_notebook_page_has_its_text_and_each_panel_swept_as_its_cell_declares(
     import nbformat
 
     from nnlab.__main__ import find_notebook
-    from nnlab.panels.dropout import DropoutPanel
+    from nnlab.topics.dropout.panel import DropoutPanel
 
     out = tmp_path / "dropout.html"
     assert main(["export", "--notebook", "05_dropout", "-o", str(out)]) == 0

@@ -1,9 +1,9 @@
 """Import rules of the house, over the import graph (every ``import`` statement of every module, at any depth of
 the module, read with ``ast``): a rule broken is a test failed, not a convention forgotten.
 
-- ``nnlab.core`` is the library: the standard library, numpy and joblib, and itself. The lecture studies that still
-  live there (``*_study.py``) may read ``nnlab.data`` too, until they move to their topics (house v3).
-- ``nnlab.viz`` draws: no widgets.
+- ``nnlab.core`` is the library: the standard library, numpy and joblib, and itself (no ``nnlab.data``).
+- A topic's ``study.py`` computes with the core and the data sets (and another topic's study): no matplotlib, no
+  widgets, no framework. Its ``draw.py`` and the shared ``nnlab.viz`` draw: no widgets.
 - Only ``nnlab.render`` touches matplotlib's and ipympl's internals: ``matplotlib.ft2font``, the Agg backend and
   ``ipympl`` (each use behind its gate, ``nnlab/render/gate.py``).
 """
@@ -11,6 +11,7 @@ the module, read with ``ast``): a rule broken is a test failed, not a convention
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -19,7 +20,6 @@ import pytest
 NNLAB = Path(__file__).resolve().parents[1] / "nnlab"
 STDLIB = set(sys.stdlib_module_names)
 CORE_THIRD_PARTY = {"numpy", "joblib"}
-STUDIES_READING_DATA = {"activation_study", "batchnorm_study", "regularization_study", "search_study"}
 INTERNALS = ("matplotlib.ft2font", "matplotlib.backends", "ipympl")
 
 
@@ -46,18 +46,39 @@ def modules(folder: str) -> list[Path]:
     return sorted((NNLAB / folder).rglob("*.py"))
 
 
+def _outside(path: Path, allowed_nnlab: tuple[str, ...]) -> list[str]:
+    return sorted(name for name in imports(path)
+                  if name.split(".")[0] not in STDLIB | CORE_THIRD_PARTY | {"nnlab", "__future__"}
+                  or (name.startswith("nnlab") and not name.startswith(allowed_nnlab)))  # fmt: skip
+
+
 @pytest.mark.parametrize("path", modules("core"), ids=lambda p: p.stem)
 def test_the_core_imports_numpy_and_itself(path):
-    allowed_nnlab = ("nnlab.core", "nnlab.data") if path.stem in STUDIES_READING_DATA else ("nnlab.core",)
-    bad = sorted(name for name in imports(path)
-                 if name.split(".")[0] not in STDLIB | CORE_THIRD_PARTY | {"nnlab", "__future__"}
-                 or (name.startswith("nnlab") and not name.startswith(allowed_nnlab)))  # fmt: skip
-    assert bad == [], f"{path.relative_to(NNLAB.parent)} imports {bad}"
+    assert _outside(path, ("nnlab.core",)) == [], path.relative_to(NNLAB.parent)
 
 
-@pytest.mark.parametrize("path", modules("viz"), ids=lambda p: p.stem)
-def test_drawing_uses_no_widgets(path):
-    assert not [name for name in imports(path) if name.split(".")[0] in ("ipywidgets", "ipympl", "anywidget")]
+@pytest.mark.parametrize("path", sorted(NNLAB.glob("topics/*/study.py")), ids=lambda p: p.parent.name)
+def test_a_study_computes_with_the_core_and_the_data(path):
+    study = re.compile(r"nnlab\.topics\.\w+\.study(\.\w+)?")
+    bad = [name for name in _outside(path, ("nnlab.core", "nnlab.data")) if not study.fullmatch(name)]
+    assert bad == [], path.relative_to(NNLAB.parent)
+
+
+def _topics() -> list[str]:
+    return sorted(p.parent.name for p in NNLAB.glob("topics/*/panel.py"))
+
+
+@pytest.mark.parametrize("path", [*modules("viz"), *sorted(NNLAB.glob("topics/*/draw.py"))],
+                         ids=lambda p: str(p.relative_to(NNLAB)))  # fmt: skip
+def test_drawing_uses_no_widgets_and_no_framework(path):
+    names = imports(path)
+    assert not [n for n in names if n.split(".")[0] in ("ipywidgets", "ipympl", "anywidget")]
+    assert not [n for n in names if n.startswith(("nnlab.app", "nnlab.panels")) or n.endswith(".panel")]
+
+
+def test_every_topic_is_a_folder_with_its_panel_and_draw():
+    for topic in _topics():
+        assert (NNLAB / "topics" / topic / "draw.py").exists(), topic
 
 
 @pytest.mark.parametrize("path", [p for p in NNLAB.rglob("*.py") if "render" not in p.parts],

@@ -12,13 +12,13 @@ import time
 
 
 def _install(log_path: str) -> None:
-    import nnlab.panels.base as base
+    import nnlab.app.base as base
     import nnlab.render.figure as figure
     import nnlab.render.frames as frames
 
     log = open(log_path, "a", buffering=1)  # noqa: SIM115 - open for the kernel's life
 
-    from nnlab.panels.threads import _machine_busy_seconds
+    from nnlab.runtime.threads import _machine_busy_seconds
 
     def timed(owner, name: str, part: str) -> None:
         original = getattr(owner, name)

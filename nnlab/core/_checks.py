@@ -2,7 +2,7 @@
 
 Every public function of the core rejects bad input with a :class:`SettingError` (a ``ValueError`` and a
 ``TypeError``) that names the argument, the value it got and what is allowed. These helpers keep those messages
-uniform. Anything else that escapes is a bug of ours, and a panel says so (``nnlab.panels.base``).
+uniform. Anything else that escapes is a bug of ours, and a panel says so (``nnlab.app.base``).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Architecture: [dropout on the input] - {linear - [batch norm] - activation - [dr
 
 ``forward(X, train, trace=True)`` records, for every hidden layer, its pre-activations,
 activations and dropout mask; ``backward(dscores)`` then adds the gradients with respect
-to those activations and to the weights. The initialization study (``nnlab.core.initstudy``) records
+to those activations and to the weights. The initialization study (``nnlab.topics.initialization.study``) records
 the same :class:`LayerTrace` for its wide random networks.
 """
 
@@ -42,7 +42,7 @@ class NetworkSpec:
     input_keep_prob: float = 1.0
     dropout_mode: str = "inverted"
     # Dropout layers also where keep_prob is 1 (numerically the identity), so that keep_prob can change while the
-    # network trains (nnlab.core.live).
+    # network trains (nnlab.topics.training.study).
     dropout_always: bool = False
     # Where batch norm goes in a hidden layer: "before" the non-linearity (Ioffe & Szegedy; the lectures) or
     # "after" it (a common alternative; CMU 11-785 and the CS231n notes mention both).

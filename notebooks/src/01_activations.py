@@ -13,7 +13,7 @@
 # *depth* (statistics through 50 layers) and *race* (which trains faster).
 
 # %% nnlab={"panel": "activations", "sweep": {"preset": ["all"]}}
-from nnlab.panels.activations import ActivationsPanel
+from nnlab.topics.activations import ActivationsPanel
 
 panel = ActivationsPanel()
 panel

@@ -10,7 +10,7 @@
 # validation and test splits. In the panel, training points are blue and test points orange.
 
 # %% nnlab={"panel": "preprocessing", "sweep": {"preset": ["all"]}}
-from nnlab.panels.preprocessing import PreprocessingPanel
+from nnlab.topics.preprocessing import PreprocessingPanel
 
 panel = PreprocessingPanel()
 panel

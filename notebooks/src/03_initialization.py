@@ -11,7 +11,7 @@
 # layer's histogram; the strip on the right follows each layer's mean and standard deviation.
 
 # %% nnlab={"panel": "initialization", "sweep": {"preset": ["all"]}}
-from nnlab.panels.initialization import InitializationPanel
+from nnlab.topics.initialization import InitializationPanel
 
 panel = InitializationPanel()
 panel
@@ -57,8 +57,8 @@ panel
 # The panel is drawn from `nnlab.core`; the numbers are there for you to check.
 
 # %%
-from nnlab.core.initstudy import run_study
-from nnlab.panels.initialization import UNITS  # the weight draws the panel already made
+from nnlab.topics.initialization.study import run_study
+from nnlab.topics.initialization.panel import UNITS  # the weight draws the panel already made
 
 study = run_study(
     depth=6,

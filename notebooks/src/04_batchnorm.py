@@ -12,7 +12,7 @@
 # *rescue*.
 
 # %% nnlab={"panel": "batchnorm", "sweep": {"preset": ["all"]}}
-from nnlab.panels.batchnorm import BatchNormPanel
+from nnlab.topics.batchnorm import BatchNormPanel
 
 panel = BatchNormPanel()
 panel

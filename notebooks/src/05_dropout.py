@@ -11,7 +11,7 @@
 # (PyTorch's `nn.Dropout(p)` takes the drop probability.)
 
 # %% nnlab={"panel": "dropout", "sweep": {"preset": ["all"]}}
-from nnlab.panels.dropout import DropoutPanel
+from nnlab.topics.dropout import DropoutPanel
 
 panel = DropoutPanel()
 panel

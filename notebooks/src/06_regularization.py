@@ -12,7 +12,7 @@
 # the training notebook; every augmentation is one numpy function in `nnlab.core.augment`.
 
 # %% nnlab={"panel": "regularization", "sweep": {"preset": ["all"]}}
-from nnlab.panels.regularization import RegularizationPanel
+from nnlab.topics.regularization import RegularizationPanel
 
 panel = RegularizationPanel()
 panel

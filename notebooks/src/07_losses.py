@@ -14,7 +14,7 @@
 # the training notebook uses.
 
 # %% nnlab={"panel": "losses", "sweep": {"preset": ["all"]}}
-from nnlab.panels.losses import LossesPanel
+from nnlab.topics.losses import LossesPanel
 
 panel = LossesPanel()
 panel

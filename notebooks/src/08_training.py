@@ -14,7 +14,7 @@
 # and dead units), *updates* (each weight matrix's update/weight ratio, and its gradient norm).
 
 # %% nnlab={"panel": "training", "sweep": {"preset": ["spiral: 2-layer net (CS231n)", "learning rate 1e6: explodes", "overfitting: noisy moons"], "iteration": [0, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500]}}
-from nnlab.panels.training import TrainingPanel
+from nnlab.topics.training import TrainingPanel
 
 panel = TrainingPanel()
 panel

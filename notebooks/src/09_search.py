@@ -17,7 +17,7 @@
 # The views: *grid vs random* and *search*.
 
 # %% nnlab={"panel": "search", "sweep": {"preset": ["coarse search: 30 trials (digits)"], "done": [0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30]}}
-from nnlab.panels.search import SearchPanel
+from nnlab.topics.search import SearchPanel
 
 panel = SearchPanel()
 panel

@@ -12,7 +12,7 @@
 # `torch.optim` to rounding).
 
 # %% nnlab={"panel": "trajectories", "sweep": {"preset": ["long valley", "noisy bowl: momentum smooths"], "frame": [0, 15, 30, 45, 60, 75, 90, 105, 120, 135, 150, 165, 180, 195, 210, 225, 240, 255, 270, 285, 300]}}
-from nnlab.panels.trajectories import TrajectoriesPanel
+from nnlab.topics.trajectories import TrajectoriesPanel
 
 panel = TrajectoriesPanel()
 panel

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from nnlab.panels.activations import ActivationsPanel
-from nnlab.panels.regularization import RegularizationPanel
+from nnlab.topics.activations.panel import ActivationsPanel
+from nnlab.topics.regularization.panel import RegularizationPanel
 
 SEEDS = range(5)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from nnlab.panels.batchnorm import BatchNormPanel
+from nnlab.topics.batchnorm.panel import BatchNormPanel
 
 SEEDS = range(5)
 # preset -> (the plain network stalls, the normalized one's accuracy is above)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnlab.panels.regularization import RegularizationPanel
+from nnlab.topics.regularization.panel import RegularizationPanel
 
 SEEDS = range(5)
 

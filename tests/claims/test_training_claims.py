@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnlab.panels.training import TrainingPanel
-from nnlab.panels.trajectories import TrajectoriesPanel, step_agreement
+from nnlab.topics.training.panel import TrainingPanel
+from nnlab.topics.trajectories.panel import TrajectoriesPanel, step_agreement
 
 SEEDS = range(5)
 

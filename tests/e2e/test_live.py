@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from nnlab.export import topic_notebooks
 from tests.e2e.test_browser import console_errors, run_all
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # A coarse signature of an RGB image: the mean of every 10 x 10 block, in the page and in the kernel alike.
 CANVAS_SIGNATURE = """(panel) => {
@@ -39,23 +42,13 @@ READ_BACK = (
     "print('RESULT' + json.dumps([panel.state, img.shape[0], img.shape[1], sig.tolist()]))\n"
 )
 
-NOTEBOOK_OF = {
-    "activations": "01_activations.ipynb",
-    "preprocessing": "02_preprocessing.ipynb",
-    "initialization": "03_initialization.ipynb",
-    "batchnorm": "04_batchnorm.ipynb",
-    "dropout": "05_dropout.ipynb",
-    "regularization": "06_regularization.ipynb",
-    "losses": "07_losses.ipynb",
-    "training": "08_training.ipynb",
-    "search": "09_search.ipynb",
-    "trajectories": "10_optimizers.ipynb",
-}
+# panel -> its lecture notebook, from the notebooks' own metadata: a new topic's notebook is found by registration
+NOTEBOOK_OF = topic_notebooks(ROOT / "notebooks")
 
 
 def clicks(name: str) -> list[str]:
     """Every preset of the panel in a random (seeded) order; for the optimizer panel, the issue's own sequence."""
-    from nnlab.panels import get_panel_class
+    from nnlab.topics import get_panel_class
 
     if name == "trajectories":
         return ["long valley", "saddle point", "noisy bowl: momentum smooths", "long valley", "Beale's function + Adam"]
@@ -93,7 +86,7 @@ def read_back(page) -> tuple[dict, int, int, list]:
 
 @pytest.mark.parametrize("name", sorted(NOTEBOOK_OF))
 def test_fast_preset_clicks_end_in_the_last_presets_state_and_picture(lab, page, name):
-    from nnlab.panels import get_panel_class
+    from nnlab.topics import get_panel_class
 
     panel = run_all(page, lab, NOTEBOOK_OF[name]).first
     sequence = clicks(name)

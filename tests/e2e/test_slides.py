@@ -44,7 +44,7 @@ def slides_lab(tmp_path_factory, chromium):
 
 WIDGETS_UNDER_7 = """
 import ipywidgets
-from nnlab.panels import get_panel_class, load_all
+from nnlab.topics import get_panel_class, load_all
 
 assert ipywidgets.__version__ == "7.8.5"
 light = {"initialization": {"width": 64}, "trajectories": {"steps": 30}, "dropout": {"epochs": 20}}
@@ -67,7 +67,7 @@ def test_every_panel_builds_and_drives_its_widgets_under_ipywidgets_7(slides_lab
     env = {**os.environ, "MPLCONFIGDIR": str(Path(slides_lab.log).parent / "mplconfig")}
     result = subprocess.run([python, "-c", WIDGETS_UNDER_7], capture_output=True, text=True, cwd=ROOT, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
-    from nnlab.panels import load_all
+    from nnlab.topics import load_all
 
     assert result.stdout.count("ok ") == len(load_all())
 

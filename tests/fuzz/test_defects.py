@@ -16,10 +16,10 @@ from nnlab.core.preprocessing import PCA, ZCA, Standardize
 from nnlab.core.schedules import Scheduler
 from nnlab.core.train import train
 from nnlab.data.toy2d import split
-from nnlab.panels.dropout import DropoutPanel
-from nnlab.panels.initialization import InitializationPanel
-from nnlab.panels.preprocessing import PreprocessingPanel
-from nnlab.panels.trajectories import TrajectoriesPanel
+from nnlab.topics.dropout.panel import DropoutPanel
+from nnlab.topics.initialization.panel import InitializationPanel
+from nnlab.topics.preprocessing.panel import PreprocessingPanel
+from nnlab.topics.trajectories.panel import TrajectoriesPanel
 
 
 @pytest.mark.parametrize("cls", [PCA, ZCA])

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nnlab.panels import get_panel_class, load_all
-from nnlab.panels.params import Param
+from nnlab.app.params import Param
+from nnlab.topics import get_panel_class, load_all
 
 NAMES = sorted(load_all())
 HANG = 60.0

@@ -71,7 +71,7 @@ def test_presets_controls_and_views_named_in_the_text_exist_in_the_notebooks_pan
     """**bold** must be a preset or button of the notebook's panel(s), *italics* a control, view, option or group."""
     import re
 
-    from nnlab.panels import load_all
+    from nnlab.topics import load_all
 
     text = "\n".join(source for kind, source in BUILD.cells(name) if kind == "md")
     code = "\n".join(source for kind, source in BUILD.cells(name) if kind == "code")
@@ -96,7 +96,7 @@ def test_each_panel_cell_declares_its_panel_and_a_valid_sweep_for_the_page_witho
     """``nnlab export --notebook`` sweeps each panel as its cell declares: the cell that builds a panel names it,
     and the sweep's keys, values and presets are the panel's own (checked without rendering)."""
     from nnlab.export import normalise_sweeps
-    from nnlab.panels import get_panel_class, load_all
+    from nnlab.topics import get_panel_class, load_all
 
     declared = BUILD.declared(name)
     for (kind, source), metadata in zip(BUILD.cells(name), declared):

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnlab.panels import get_panel_class
+from nnlab.topics import get_panel_class
 
 SOURCES = Path(__file__).resolve().parents[2] / "notebooks" / "src"
 
@@ -73,7 +73,7 @@ def _cs231n_97(p) -> bool:
 
 
 def _agreement(p) -> bool:
-    from nnlab.panels.trajectories import step_agreement
+    from nnlab.topics.trajectories.panel import step_agreement
 
     sgd, momentum = step_agreement(p.result.positions[:, :, 0])
     return abs(sgd) < 0.1 and 0.75 <= momentum <= 0.95  # "about 0.8-0.9"

@@ -13,9 +13,9 @@ import pytest
 from matplotlib import ft2font
 from matplotlib.backends import backend_agg
 
-from nnlab.panels.activations import ActivationsPanel
-from nnlab.panels.losses import LossesPanel
 from nnlab.render.glyphs import GLYPH_PATH
+from nnlab.topics.activations.panel import ActivationsPanel
+from nnlab.topics.losses.panel import LossesPanel
 
 # The private calls of the glyph cache, each made to raise as a changed signature would.
 PRIVATE_CALLS = [
@@ -159,7 +159,7 @@ def test_one_lock_keeps_drawing_settings_and_pictures_across_threads():
 def test_every_panel_draws_right_when_the_glyph_cache_breaks(monkeypatch, fresh_paths):
     """The whole fleet, with FT2Font._layout raising for us as a changed signature would: each panel's default
     picture and status line are exactly those of the ordinary drawing."""
-    from nnlab.panels import get_panel_class, load_all
+    from nnlab.topics import get_panel_class, load_all
 
     names = sorted(load_all())
     with monkeypatch.context() as m:

@@ -1,0 +1,71 @@
+"""The BLAS thread policy: the cores other processes leave free, measured, not guessed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+import nnlab.app.base as base
+from nnlab.runtime import threads
+from nnlab.runtime.threads import CpuMonitor, choose_threads, others_between
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the monitor reads /proc/stat")
+
+
+@pytest.mark.parametrize(
+    ("others", "cores", "expected"),
+    [(None, 2, 1), (0.0, 2, 2), (0.3, 2, 2), (0.6, 2, 1), (1.0, 2, 1), (1.9, 2, 1), (0.0, 8, 8), (2.2, 8, 6)],
+)
+def test_threads_are_the_cores_the_others_leave_free(others, cores, expected):
+    assert choose_threads(others, cores) == expected
+
+
+def test_own_cpu_time_is_not_counted_as_the_others():
+    # One second of wall time in which the machine was busy 1.5 s, 1.2 s of it this process's own.
+    assert others_between((10.0, 100.0, 5.0), (11.0, 101.5, 6.2)) == pytest.approx(0.3)
+    # A counter that moved less than ours (clock-tick rounding) is no negative use.
+    assert others_between((10.0, 100.0, 5.0), (11.0, 100.9, 6.0)) == 0.0
+
+
+def test_a_cpu_bound_process_beside_us_is_seen_and_gets_one_thread():
+    monitor = CpuMonitor(interval=0.1, window=0.5)
+    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        monitor.start()
+        time.sleep(1.0)
+        others = monitor.others()
+    finally:
+        hog.kill()
+        hog.wait()
+    assert others is not None and others >= 0.5  # at least half a core, however busy the rest of the machine
+    assert choose_threads(others, 2) == 1
+
+
+def test_busy_work_of_our_own_does_not_look_like_a_neighbour():
+    monitor = CpuMonitor(interval=0.1, window=0.5)
+    monitor.start()
+    time.sleep(0.3)
+    before = monitor.others()
+    end = time.perf_counter() + 0.8
+    while time.perf_counter() < end:  # a core kept busy by this process
+        pass
+    during = monitor.others()
+    assert before is not None and during is not None
+    assert during < before + 0.5  # our own busy core is not counted (the rest of the machine may vary a little)
+
+
+def test_the_panels_ask_the_monitor_only_in_auto(monkeypatch):
+    monkeypatch.setattr(threads.MONITOR, "others", lambda: 0.0)
+    monkeypatch.setattr(threads, "usable_cores", lambda: 2)
+    monkeypatch.setattr(base, "BLAS_THREADS", "auto")
+    assert base.panel_threads() == 2
+    monkeypatch.setattr(threads.MONITOR, "others", lambda: 1.0)
+    assert base.panel_threads() == 1
+    monkeypatch.setattr(base, "BLAS_THREADS", 1)
+    monkeypatch.setattr(threads.MONITOR, "others", lambda: 0.0)
+    assert base.panel_threads() == 1
+    monkeypatch.setattr(base, "BLAS_THREADS", None)
+    assert base.panel_threads() is None
