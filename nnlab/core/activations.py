@@ -212,7 +212,7 @@ class GELU(Activation):
     def value(self, x):
         if self.approximate == "tanh":
             return 0.5 * x * (1.0 + np.tanh(self._c * (x + 0.044715 * x**3)))
-        return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)).astype(x.dtype))
+        return 0.5 * x * (1.0 + np.asarray(_erf(x / math.sqrt(2.0)), dtype=x.dtype))
 
     def derivative(self, x, y=None):
         if self.approximate == "tanh":
@@ -220,7 +220,7 @@ class GELU(Activation):
             t = np.tanh(inner)
             dinner = self._c * (1.0 + 3 * 0.044715 * x**2)
             return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * dinner
-        cdf = 0.5 * (1.0 + _erf(x / math.sqrt(2.0)).astype(x.dtype))
+        cdf = 0.5 * (1.0 + np.asarray(_erf(x / math.sqrt(2.0)), dtype=x.dtype))
         pdf = np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
         return cdf + x * pdf
 

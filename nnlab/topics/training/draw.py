@@ -216,9 +216,10 @@ def draw_updates(figure: Figure, matrices: int) -> Updates:
 
 def update_updates(art: Updates, run: Any) -> None:
     h = run.history
+    matrices = len(art.ratios)
     steps = np.arange(1, len(h.update_ratio) + 1)
-    ratio = np.asarray(h.update_ratio, dtype=float).reshape(len(steps), -1)
-    grad = np.asarray(h.grad_norm, dtype=float).reshape(len(h.grad_norm), -1)
+    ratio = np.asarray(h.update_ratio, dtype=float).reshape(len(steps), matrices)  # step 0: no update yet
+    grad = np.asarray(h.grad_norm, dtype=float).reshape(len(h.grad_norm), matrices)
     for k, line in enumerate(art.ratios):
         line.set_data(steps, ratio[:, k] if len(steps) else [])
     for k, line in enumerate(art.grads):

@@ -47,7 +47,9 @@ def test_initial_loss_is_ln_c_and_higher_with_regularization():
     assert panel.status.startswith("step 0; initial loss 1.09")
     assert "ln C = 1.099 for C = 3: as expected" in panel.status
     panel.set(regularizer="l2", reg=1.0)
-    assert "higher, as it should be with regularization on" in panel.status
+    assert "higher by 0.017, as it should be with regularization on" in panel.status
+    panel.set(reg=1e-3)  # a penalty too small to show: no claim that the loss is higher
+    assert "as expected (the penalty of weights this small adds almost nothing)" in panel.status
     panel.set(loss="svm", regularizer="none")
     assert "C - 1 = 2.000" in panel.status
 
@@ -246,7 +248,7 @@ def test_digits_initial_loss_is_ln_10_and_higher_with_l2_and_the_network_learns_
     assert panel._run.network.layers[0].params["W"].shape[0] == 64  # 8 x 8 pixels in
     panel.apply_preset("initial loss with L2 on: higher (digits)")
     assert panel.result.run.snapshots[0].train_loss > first + 0.5
-    assert "higher, as it should be with regularization on" in panel.status
+    assert "higher by 1.185, as it should be with regularization on" in panel.status
     learnt = trained("initial loss ln 10 (digits)", 1000, optimizer="adam", lr=0.01, init="he_normal")
     assert last(learnt).val_acc > 0.9
     images, truth, guess = learnt.result.gallery
@@ -288,3 +290,12 @@ def test_pause_and_stop_leave_the_last_message_not_a_spinner(which, label):
     before = panel.ui.status.value
     panel.ui.run_action(label)
     assert f"{label}..." not in panel.ui.status.value and panel.ui.status.value == before
+
+
+def test_the_updates_view_draws_before_the_first_step():
+    """At step 0 there is no update yet: the view used to raise (a reshape of nothing), now shown as a bug of ours."""
+    panel = TrainingPanel()
+    panel.set(view="updates")
+    assert panel.error is None and panel.state["view"] == "updates"
+    panel.set(iteration=20)
+    assert panel.error is None and len(panel.artists.ratios[0].get_xdata()) == 20
