@@ -26,7 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from nnlab.core._checks import SettingError
-from nnlab.render.gate import FastPathError
+from nnlab.render.gate import guarded
 from nnlab.render.glyphs import GLYPH_PATH, GLYPHS
 
 # One lock for the whole process: every change of the drawing settings (``rcParams`` are global) and every draw
@@ -110,27 +110,20 @@ class GatedFigure(Figure):
     the fast path fails inside a draw, the picture is drawn again the ordinary way."""
 
     def draw(self, renderer: Any) -> None:
-        with DRAW_LOCK, drawing_settings():
-            if GLYPH_PATH.on:
-                try:
-                    with GLYPHS.drawing(renderer):
-                        super().draw(renderer)
-                    return
-                except FastPathError as err:
-                    GLYPH_PATH.failed(err.__cause__ or err)
-            super().draw(renderer)
+        self._drawn(renderer, lambda: super(GatedFigure, self).draw(renderer))
 
     def draw_artist(self, a: Artist) -> None:
         """Draw one artist (a blit) with the same settings as a full draw."""
+        self._drawn(self.canvas.get_renderer(), lambda: super(GatedFigure, self).draw_artist(a))
+
+    @staticmethod
+    def _drawn(renderer: Any, draw: Callable[[], None]) -> None:
+        def through_glyphs() -> None:
+            with GLYPHS.drawing(renderer):
+                draw()
+
         with DRAW_LOCK, drawing_settings():
-            if GLYPH_PATH.on:
-                try:
-                    with GLYPHS.drawing(self.canvas.get_renderer()):
-                        super().draw_artist(a)
-                    return
-                except FastPathError as err:
-                    GLYPH_PATH.failed(err.__cause__ or err)
-            super().draw_artist(a)
+            guarded(GLYPH_PATH, through_glyphs, draw)
 
 
 class PanelFigure:

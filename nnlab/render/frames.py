@@ -21,7 +21,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from nnlab.core._checks import SettingError
-from nnlab.render.gate import LOG, FastPath
+from nnlab.render.gate import LOG, FastPath, FastPathError, guarded
 
 
 def png_bytes(pixels: np.ndarray) -> bytes:
@@ -91,13 +91,18 @@ def _whole_frame_canvas_class() -> type:
 
         def get_diff_image(self) -> bytes | None:
             """The frame, whole, as a PNG (:func:`png_bytes`), while :data:`FRAME_PATH` is on; else ipympl's."""
-            if FRAME_PATH.on:
+
+            def whole() -> bytes | None:
                 try:
                     return self._whole_frame()
-                except Exception as err:  # noqa: BLE001 - ipympl's own frame instead
-                    FRAME_PATH.failed(err)
-                    self._force_full = True
-            return super().get_diff_image()
+                except Exception as err:  # everything here is the fast path's
+                    raise FastPathError(f"whole frames: {type(err).__name__}: {err}") from err
+
+            def ipympls() -> bytes | None:
+                self._force_full = True  # a whole frame all the same, by ipympl's own code
+                return Canvas.get_diff_image(self)
+
+            return guarded(FRAME_PATH, whole, ipympls)
 
         def _whole_frame(self) -> bytes | None:
             """RGB where the figure is opaque (as every panel's is). The encoding is part of every slider step's

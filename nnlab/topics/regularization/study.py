@@ -260,15 +260,15 @@ def depth(neurons: int, seed: int = 0, epochs: int = 400, data: str = "noisy moo
     """The same number of hidden ReLU units split over 1, 2 and 4 layers, trained alike (Adam 0.01, full batch) on
     ``data``; each fit and its :func:`roughness` (CMU 11-785, "smoothness through network structure")."""
     neurons = check_int("neurons", neurons, low=4, high=512)
-    data_ = depth_data(data, seed)
-    inputs, extent = grid_of(np.r_[data_.X_train, data_.X_val])
+    points = depth_data(data, seed)
+    inputs, extent = grid_of(np.r_[points.X_train, points.X_val])
     truth = in_star(inputs).reshape(GRID, GRID) if data != "noisy moons" else None
     fits, rough, off = {}, {}, {}
     for layers in DEPTHS:
         spec = NetworkSpec(sizes=[2, *[max(1, neurons // layers)] * layers, 2], seed=seed)
         network = Network(spec)
-        trainer = Trainer(network, data_.X_train, data_.y_train, data_.X_val, data_.y_val,
-                          TrainConfig(optimizer="adam", optimizer_params={"lr": 0.01}, batch_size=len(data_.y_train),
+        trainer = Trainer(network, points.X_train, points.y_train, points.X_val, points.y_val,
+                          TrainConfig(optimizer="adam", optimizer_params={"lr": 0.01}, batch_size=len(points.y_train),
                                       epochs=epochs, seed=seed))  # fmt: skip
         trainer.run()
         fits[layers] = _fit(network, trainer, inputs)
