@@ -1,14 +1,8 @@
 """A panel's widgets: its controls, preset buttons, live figure and status line, kept in step with its state.
 
-The state is changed by people, not by echoes. When the kernel sets a slider, the browser may send a value
-back: a value off the slider's grid is snapped to it (a preset's 0.18 on a log slider becomes 0.1778), and
-even a value on the grid can come back with rounding noise (1.0 as 1.000000000000002), sometimes after
-the next preset has been applied. Each push is remembered for a few seconds and absorbs exactly one such
-value (within half a grid step of an off-grid push, within rounding of an on-grid one); a value within
-rounding of the current state is the state. Every other move counts. (The one move lost: a person's move,
-within those seconds, to exactly a value the kernel has just pushed to a log or float slider; integer
-sliders do not send back what they were given on their grid.) Log sliders show the state's exact
-value in a box beside them (where it can also be typed).
+The state is changed by people: a slider offers a list of values and the browser sends which one was picked
+(``nnlab.app.sliders``), so a value the kernel pushes never comes back changed. A log slider has a box beside
+it that shows the state's exact value and takes a typed one.
 
 Only ipywidgets features common to versions 7.8 (which renders in RISE slides) and 8 are used.
 """
@@ -16,17 +10,15 @@ Only ipywidgets features common to versions 7.8 (which renders in RISE slides) a
 from __future__ import annotations
 
 import html
-import math
 import os
-import time
 from typing import TYPE_CHECKING, Any
 
+from nnlab.app import sliders
 from nnlab.app.controls import Control
 
 if TYPE_CHECKING:
     from nnlab.app.base import Panel
 
-ECHO_SECONDS = 5.0
 SPINNER = (
     "<style>@keyframes nnlab-spin{to{transform:rotate(360deg)}}</style>"
     "<span style='display:inline-block;width:0.85em;height:0.85em;margin-right:0.4em;vertical-align:-0.1em;"
@@ -134,32 +126,14 @@ def _probe() -> Any:
     return Probe()
 
 
-def _step_decimals(step: float) -> int:
-    """The decimals a slider's readout needs to show every value on its grid (ipywidgets' default is 2: Adam's
-    beta2 = 0.999 read 1.00); at least 2, as ipywidgets shows, at most 6."""
-    for decimals in range(2, 7):
-        if abs(round(step, decimals) - step) <= 1e-9 * abs(step):
-            return decimals
-    return 6
-
-
-def make_widget(control: Control, value: Any, high: float | None = None) -> Any:
-    """The ipywidget of ``control`` showing ``value`` (``high``: the upper bound of a 'play' control)."""
+def make_widget(control: Control, value: Any, high: float | None = None, extra: tuple[Any, ...] = ()) -> Any:
+    """The ipywidget of ``control`` showing ``value`` (``high``: the upper bound of a 'play' control or of a
+    slider that follows another setting; ``extra``: values a slider offers besides its grid, the presets')."""
     import ipywidgets as w
 
     common = {"description": control.label, "style": {"description_width": "initial"}}
-    if control.kind in ("int", "float", "log"):
-        common["continuous_update"] = control.continuous
-    if control.kind == "int":
-        return w.IntSlider(value=value, min=int(control.low), max=int(control.high), step=int(control.step or 1),
-                           **common)  # fmt: skip
-    if control.kind == "float":
-        step = control.step or (control.high - control.low) / 100
-        return w.FloatSlider(value=value, min=control.low, max=control.high, step=step,
-                             readout_format=f".{_step_decimals(step)}f", **common)  # fmt: skip
-    if control.kind == "log":
-        return w.FloatLogSlider(value=value, base=10, min=math.log10(control.low), max=math.log10(control.high),
-                                step=control.step or 0.05, readout=False, **common)  # fmt: skip
+    if control.kind in sliders.SLIDER_KINDS:
+        return sliders.make_slider(control, value, extra, high)
     if control.kind == "number":
         return w.FloatText(value=value, layout=w.Layout(width="11em"), **common)
     if control.kind == "text":
@@ -189,7 +163,6 @@ class PanelWidgets:
         self.panel = panel
         self.widgets: dict[str, list[tuple[Control, Any]]] = {}  # state key -> its widgets
         self.boxes: list[tuple[Control, Any]] = []  # what to show or hide per view
-        self.pushed: dict[int, list[tuple[Any, float]]] = {}  # id(widget) -> values the kernel set recently
         self._syncing = False
         state = panel._state
 
@@ -242,7 +215,8 @@ class PanelWidgets:
 
         panel = self.panel
         high = state[control.high_key] if control.high_key else control.high
-        widget = make_widget(control, state[control.name], high)
+        extra = tuple(settings[control.name] for settings in panel.presets.values() if control.name in settings)
+        widget = make_widget(control, state[control.name], high, (*extra, panel.state_defaults()[control.name]))
         if control.kind == "play" and control.speed_key:
             widget.interval = self._interval(control, state)
         if control.kind == "button":  # a counter: each click adds 1
@@ -253,7 +227,6 @@ class PanelWidgets:
             exact = w.FloatText(value=state[control.name], layout=w.Layout(width="7em"))
             members.append(exact)
         for member in members:
-            self._remember(control, member, state[control.name])
             member.observe(self._on_change(control, member), names="value")
             self.widgets.setdefault(control.name, []).append((control, member))
         return widget if len(members) == 1 else w.HBox(members)
@@ -268,66 +241,11 @@ class PanelWidgets:
             if self._syncing:
                 return
             value = list(change["new"]) if control.kind == "multi" else change["new"]
-            current = self.panel._state[control.name]
-            if (
-                value == current
-                or self._rounds_to(control, widget, value, current)
-                or self._is_echo(control, widget, value)
-            ):
+            if value == self.panel._state[control.name]:
                 return
             self.panel.guarded(self.panel.set, **{control.name: value})
 
         return handler
-
-    @staticmethod
-    def _position(control: Control, value: float) -> float:
-        """Where ``value`` sits on a slider: its exponent on a log slider, itself otherwise."""
-        return math.log10(value) if control.kind == "log" and value > 0 else float(value)
-
-    @staticmethod
-    def _is_slider(control: Control, widget: Any) -> bool:
-        return control.kind in ("int", "float", "log") and type(widget).__name__ != "FloatText"
-
-    def _off_grid(self, control: Control, widget: Any, value: Any) -> bool:
-        """Whether the browser will snap ``value`` to the slider's grid."""
-        step = float(widget.step or 1)
-        steps = (self._position(control, value) - float(widget.min)) / step
-        return abs(steps - round(steps)) > 1e-6
-
-    def _rounds_to(self, control: Control, widget: Any, value: Any, current: Any) -> bool:
-        """Whether a slider's ``value`` is ``current`` but for floating-point rounding (the browser computes a log
-        slider's 0.1 as 10^(-8 + 140 x 0.05) = 0.1000000000000002); a person's move is at least one step."""
-        if not self._is_slider(control, widget):
-            return False
-        step = float(widget.step or 1)
-        return abs(self._position(control, value) - self._position(control, current)) <= 1e-6 * step
-
-    def _remember(self, control: Control, widget: Any, value: Any) -> None:
-        """A value the kernel pushed to a slider, which the browser may send back once: snapped to the grid when
-        it is off the grid, with rounding noise when it is on it. An integer slider returns only what it snaps: its
-        browser view rounds the slider's position, finds the value it was given and sends nothing (ipywidgets 8:
-        ``handleSliderChanged`` sends only a value unequal to the model's; 7 sends only on a person's drag), so an
-        on-grid push there is not remembered, and a person's move back to it counts."""
-        if self._is_slider(control, widget):
-            off_grid = self._off_grid(control, widget, value)
-            if control.kind == "int" and not off_grid:
-                return
-            now = time.monotonic()
-            recent = [entry for entry in self.pushed.get(id(widget), []) if now - entry[2] < ECHO_SECONDS]
-            self.pushed[id(widget)] = [*recent[-7:], (value, off_grid, now)]
-
-    def _is_echo(self, control: Control, widget: Any, value: Any) -> bool:
-        """The browser's return of a value the kernel pushed recently: each push absorbs one such value, once."""
-        now = time.monotonic()
-        step = float(getattr(widget, "step", 1) or 1)
-        pending = self.pushed.get(id(widget), [])
-        for i, (pushed, off_grid, at) in enumerate(pending):
-            tolerance = 0.51 * step if off_grid else 1e-6 * step
-            distance = abs(self._position(control, value) - self._position(control, pushed))
-            if now - at < ECHO_SECONDS and distance <= tolerance:
-                del pending[i]
-                return True
-        return False
 
     def _on_resize(self, change: dict[str, Any]) -> None:
         """The output area's width or the window's height changed: fit the figure to them. A report brings both
@@ -349,13 +267,16 @@ class PanelWidgets:
             for key, members in self.widgets.items():
                 for control, widget in members:
                     try:
+                        value = tuple(after[key]) if control.kind == "multi" else after[key]
+                        if sliders.is_slider(widget):
+                            high = after[control.high_key] if control.high_key else None
+                            sliders.show(widget, value, None if high is None else sliders.grid(control, high))
+                            continue
                         if control.high_key and widget.max != after[control.high_key]:
                             widget.max = after[control.high_key]
                         if control.speed_key:
                             widget.interval = self._interval(control, after)
-                        value = tuple(after[key]) if control.kind == "multi" else after[key]
                         if widget.value != value:
-                            self._remember(control, widget, value)
                             widget.value = value
                     except Exception:  # noqa: BLE001 - a widget that cannot show a value keeps its own
                         pass

@@ -17,7 +17,7 @@ class LinePanel(Panel):
     defaults = {"a": 1.0, "p": 2, "color": "C0", "label": "curve"}
     view_keys = frozenset({"color"})
     controls = (
-        Control("a", "a", "float", -2.0, 20.0),
+        Control("a", "a", "float", -2.0, 20.0, step=0.5),
         Control("p", "p", "int", -3, 5),
         Control("color", "color", "choice", options=("C0", "C1")),
         Control("label", "label", "toggle", options=("curve", "line")),
@@ -193,27 +193,65 @@ def test_controls_use_continuous_update_as_declared():
     assert fast.value == pytest.approx(0.01)
 
 
-def test_a_float_sliders_readout_shows_every_value_of_its_grid():
-    # ipywidgets shows 2 decimals: Adam's beta2 = 0.999 (step 0.001) read "1.00" in the optimizer panel.
+def test_a_slider_offers_its_grid_and_every_presets_value_and_reads_each_out_exactly():
+    # ipywidgets' float sliders showed 2 decimals (Adam's beta2 = 0.999 read "1.00") and snapped a preset's 0.18
+    # on a log slider to 0.1778; a slider over a list of values shows and keeps each exactly.
     pytest.importorskip("ipywidgets")
+    from nnlab.app import sliders
     from nnlab.app.widgets import make_widget
     from nnlab.topics import load_all
+
+    assert sliders.grid(Control("b", "beta2", "float", 0.5, 0.9999, step=0.001))[-2:] == [0.998, 0.999]
+    assert sliders.grid(Control("x", "lr", "log", 1e-3, 1.0))[:5] == [0.001, 0.00112, 0.00126, 0.00141, 0.00158]
+    assert len(sliders.grid(Control("x", "lr", "log", 1e-3, 1.0))) == 61  # 20 per decade, both ends
+    assert sliders.grid(Control("w", "width", "int", 16, 2048, step=16))[:3] == [16, 32, 48]
+    labels = [sliders.label(v) for v in (0.999, 1e-05, 2000, 0.18, -19.95)]
+    assert labels == ["0.999", "1e-05", "2000", "0.18", "-19.95"]
+    for name, cls in load_all().items():  # every value of every panel's defaults and presets is offered and read out
+        for control in (c for c in cls.state_controls() if c.kind in sliders.SLIDER_KINDS):
+            values = [settings[control.name] for settings in cls.presets.values() if control.name in settings]
+            slider = make_widget(control, cls.state_defaults()[control.name], extra=tuple(values))
+            offered = dict((v, text) for text, v in slider.options)
+            for value in values:
+                assert float(offered[value]) == pytest.approx(value, rel=1e-5), (name, control.name, value)
+            assert all(control.low <= v <= control.high for v in offered), (name, control.name)
+
+
+def test_a_value_the_kernel_pushes_is_shown_exactly_and_a_persons_picks_all_count():
+    """The browser sends the index of the value picked; a push reaches it as options and index in one message."""
+    pytest.importorskip("ipympl")
     from nnlab.topics.trajectories.panel import TrajectoriesPanel
 
-    assert make_widget(Control("b", "beta2", "float", 0.0, 0.9999, step=0.001), 0.999).readout_format == ".3f"
-    assert make_widget(Control("p", "keep p", "float", 0.05, 1.0, step=0.05), 0.5).readout_format == ".2f"
-    assert make_widget(Control("x", "x", "float", 1.0, 20.0, step=0.5), 3.0).readout_format == ".2f"
-    assert make_widget(Control("t", "t", "float", 0.0, 1.0, step=1e-5), 0.5).readout_format == ".5f"
-    panel = TrajectoriesPanel()
+    panel = TrajectoriesPanel(steps=30)
     panel.widget()
-    (beta2,) = [widget for control, widget in panel.ui.widgets["adam_beta2"] if control.kind == "float"]
-    assert f"{beta2.value:{beta2.readout_format}}" == "0.999"
-    for name, cls in load_all().items():  # every float value of every panel's defaults and presets reads out exactly
-        for control in (c for c in cls.state_controls() if c.kind == "float"):
-            slider = make_widget(control, cls.state_defaults()[control.name])
-            for preset, settings in {"defaults": {}, **cls.presets}.items():
-                value = {**cls.state_defaults(), **settings}[control.name]
-                assert float(f"{value:{slider.readout_format}}") == pytest.approx(value, abs=1e-12), (name, preset)
+    slider, exact = (w for c, w in panel.ui.widgets["sgd_lr"])
+    sent = []
+    slider.comm.send = lambda *args, **kwargs: sent.append(kwargs.get("data") or args[0])
+    panel.set(sgd_lr=0.18)  # off the slider's grid: added to its options
+    assert slider.value == 0.18 and exact.value == 0.18
+    assert len(sent) == 1 and sent[0]["state"]["index"] == slider.index
+    assert slider.options[slider.index - 1 : slider.index + 2] == (("0.178", 0.178), ("0.18", 0.18), ("0.2", 0.2))
+    panel.apply_preset("saddle point")
+    for index in (slider.index + 1, slider.index, slider.index + 1):  # a person nudges it back and forth
+        slider.set_state({"index": index})  # as the browser sends it
+        assert panel.state["sgd_lr"] == slider.options[index][1] and panel.error is None
+    noise = panel.ui.widgets["noise"][0][1]
+    for value in (0.8, 0.85, 0.8, 0.85):
+        noise.value = value
+        assert panel.state["noise"] == value
+
+
+def test_a_slider_whose_upper_bound_follows_another_setting_offers_only_the_values_allowed():
+    pytest.importorskip("ipympl")
+    from nnlab.topics.activations.panel import ActivationsPanel
+
+    panel = ActivationsPanel()
+    panel.widget()
+    slider = panel.ui.widgets["layer"][0][1]
+    panel.set(layers=4, layer=3)
+    assert [v for _text, v in slider.options] == [1, 2, 3, 4] and slider.value == 3
+    panel.set(layers=8)
+    assert [v for _text, v in slider.options] == [*range(1, 9)] and slider.value == 3
 
 
 def test_the_browsers_draw_requests_wait_for_a_change_in_progress():
@@ -279,35 +317,9 @@ def test_every_frame_sent_to_the_browser_is_whole_and_the_figures_own_pixels():
     assert canvas.get_diff_image() is None  # nothing new to send
 
 
-def test_a_snapped_echo_of_a_pushed_value_is_ignored_once_and_a_persons_moves_all_count():
-    pytest.importorskip("ipympl")
-    from nnlab.topics.trajectories.panel import TrajectoriesPanel
-
-    panel = TrajectoriesPanel(steps=30)
-    panel.widget()
-    slider = next(w for c, w in panel.ui.widgets["sgd_lr"] if type(w).__name__ == "FloatLogSlider")
-    panel.set(sgd_lr=0.18)  # pushes 0.18, which is off the slider's grid
-    panel.apply_preset("saddle point")  # pushes 0.01, which is on it
-    snapped = 10 ** (-5 + 0.05 * round((np.log10(0.18) + 5) / 0.05))  # 0.1778: what the browser sends back
-    slider.value = snapped
-    assert panel.state["sgd_lr"] == 0.01  # the browser's late snap of 0.18 (0.1778) did not become the state
-    slider.value = 0.01  # (a move elsewhere first, so that the next assignment is a change)
-    slider.value = snapped  # the same value again: the echo was used up, so this is a person's move
-    assert panel.state["sgd_lr"] == pytest.approx(snapped)
-    exact = next(w for c, w in panel.ui.widgets["sgd_lr"] if type(w).__name__ == "FloatText")
-    assert exact.value == panel.state["sgd_lr"]  # the box shows the state's exact value
-    panel.apply_preset("saddle point")  # rmsprop_lr 0.01 is on the grid, but comes back with rounding noise
-    rms = next(w for c, w in panel.ui.widgets["rmsprop_lr"] if type(w).__name__ == "FloatLogSlider")
-    rms.value = 0.010000000000000002
-    assert panel.state["rmsprop_lr"] == 0.01
-    for value in (0.8, 0.85, 0.8, 0.85):  # a slider nudged back and forth: every move counts
-        panel.ui.widgets["noise"][0][1].value = value
-        assert panel.state["noise"] == value
-
-
 def test_a_persons_move_back_to_a_value_the_kernel_pushed_to_an_integer_slider_counts():
-    """An integer slider sends back nothing it was given on its grid, so a move back to a preset's value right
-    after the preset (preset p = 3; the lecturer tries 4, then goes back to 3) is the state, not an echo."""
+    """A move back to a preset's value right after the preset (preset p = 3; the lecturer tries 4, then goes back
+    to 3) is the state."""
     pytest.importorskip("ipympl")
     panel = LinePanel()
     panel.widget()
@@ -317,29 +329,6 @@ def test_a_persons_move_back_to_a_value_the_kernel_pushed_to_an_integer_slider_c
     for p in (4, 3, 4, 3):
         slider.value = p
         assert panel.state["p"] == p and panel.error is None
-
-
-def test_a_late_rounding_echo_of_an_on_grid_push_does_not_become_the_state():
-    """Seen on a clean-clone CI run: a preset pushed adagrad_lr 1.0 (on the log slider's grid); the browser sent
-    it back as 1.000000000000002 after the next presets had set 0.5. (The presets' rates have changed since; the
-    same pushes are made with set.)"""
-    pytest.importorskip("ipympl")
-    from nnlab.topics.trajectories.panel import TrajectoriesPanel
-
-    panel = TrajectoriesPanel(steps=30)
-    panel.widget()
-    slider = next(w for c, w in panel.ui.widgets["adagrad_lr"] if type(w).__name__ == "FloatLogSlider")
-    for lr in (1.0, 0.1, 1.0, 0.5):
-        panel.set(adagrad_lr=lr)
-    assert panel.state["adagrad_lr"] == 0.5
-    slider.value = 1.000000000000002  # the late echo of the push of 1.0
-    assert panel.state["adagrad_lr"] == 0.5
-    slider.value = 0.5
-    slider.value = 1.000000000000002  # 1.0 was pushed twice: the second echo is absorbed too
-    assert panel.state["adagrad_lr"] == 0.5
-    slider.value = 0.5
-    slider.value = 1.000000000000002  # now a person's move
-    assert panel.state["adagrad_lr"] == pytest.approx(1.0)
 
 
 class SlowLinePanel(LinePanel):

@@ -52,10 +52,11 @@ for name in load_all():
     panel = get_panel_class(name)(**light.get(name, {}))
     panel.widget()
     for control in panel._controls:
-        widget = dict(panel.ui.widgets.get(control.name, [])).get(control)
-        if widget is not None and control.kind in ("int", "float") and panel.shows_control(control, panel.state):
-            widget.value = widget.max
-            assert panel.state[control.name] == widget.max, (name, control.name)
+        widget = next((w for c, w in panel.ui.widgets.get(control.name, []) if c == control), None)  # the slider
+        if widget is not None and control.kind in ("int", "float", "log") and panel.shows_control(control, panel.state):
+            top = widget.options[-1][1]  # a slider over a list of values: the largest
+            widget.value = top
+            assert panel.state[control.name] == top, (name, control.name)
             break
     assert panel.error is None, (name, panel.error)
     print("ok", name)
