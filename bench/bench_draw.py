@@ -17,7 +17,10 @@ import statistics
 import sys
 import time
 
+from nnlab.runtime.malloc import tune_malloc
 from nnlab.topics import get_panel_class, load_all
+
+tune_malloc()  # as in the live lab (nnlab.runtime.malloc)
 
 
 def draw_time(panel, fast: bool) -> float:

@@ -20,7 +20,10 @@ import numpy as np
 from PIL import Image
 
 from nnlab.render.frames import png_bytes
+from nnlab.runtime.malloc import tune_malloc
 from nnlab.topics import get_panel_class, load_all
+
+tune_malloc()  # as in the live lab (nnlab.runtime.malloc)
 
 matplotlib.use("agg")
 

@@ -15,6 +15,9 @@ import timeit
 import numpy as np
 
 from nnlab.core.surfaces import run_trajectories
+from nnlab.runtime.malloc import tune_malloc
+
+tune_malloc()  # as in the live lab (nnlab.runtime.malloc)
 
 OPTIMIZERS = {
     "SGD": ("sgd", {"lr": 1e-3}),

@@ -15,6 +15,9 @@ import numpy as np
 
 from nnlab.core.model import Network, NetworkSpec
 from nnlab.core.train import TrainConfig, Trainer
+from nnlab.runtime.malloc import tune_malloc
+
+tune_malloc()  # as in the live lab (nnlab.runtime.malloc)
 
 SIZES, N, BATCH, EPOCHS = [64, 256, 256, 10], 12_800, 128, 5
 

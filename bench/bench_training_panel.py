@@ -14,7 +14,10 @@ import time
 
 import numpy as np
 
+from nnlab.runtime.malloc import tune_malloc
 from nnlab.topics.training.panel import TrainingPanel
+
+tune_malloc()  # as in the live lab (nnlab.runtime.malloc)
 
 FRAMES = 40
 

@@ -21,7 +21,10 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from nnlab.export import ffmpeg_path
+from nnlab.runtime.malloc import tune_malloc
 from nnlab.topics.trajectories.panel import CLASSIC, TrajectoriesPanel
+
+tune_malloc()  # as in the live lab (nnlab.runtime.malloc)
 
 
 def lr_changes(panel: TrajectoriesPanel, full_draw: bool) -> list[float]:

@@ -6,6 +6,10 @@ import statistics
 import time
 from typing import Any
 
+from nnlab.runtime.malloc import tune_malloc
+
+tune_malloc()  # as in the live lab (nnlab.runtime.malloc)
+
 
 def timed_changes(panel: Any, changes: list[dict]) -> list[float]:
     """Seconds for each change in turn: ``panel.set(**change)`` and a full draw of its figure."""

@@ -5,8 +5,4 @@ its drawing and its panel: ipywidgets controls over a live figure), built on the
 render layer ``nnlab.render``.
 """
 
-from nnlab.runtime.malloc import tune_malloc
-
 __version__ = "0.1.0"
-
-tune_malloc()

@@ -232,8 +232,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if importlib.util.find_spec("jupyterlab") is None:
         parser.error("JupyterLab is not installed; install it with: pip install 'nnlab-lectures[lab]'")
+    from nnlab.runtime.malloc import malloc_env
+
     cmd = lab_command(work, passthrough)
-    os.execv(cmd[0], cmd)
+    os.execve(cmd[0], cmd, malloc_env(dict(os.environ)))  # the kernels inherit the malloc thresholds
     return 0
 
 

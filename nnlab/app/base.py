@@ -40,6 +40,7 @@ from nnlab.app.params import Param
 from nnlab.core._checks import SettingError
 from nnlab.render.figure import PanelFigure
 from nnlab.runtime import threads
+from nnlab.runtime.malloc import tune_malloc
 
 __all__ = ["PANELS", "Control", "Panel", "Param", "View", "CostlySetting"]
 
@@ -48,10 +49,11 @@ PANELS: dict[str, type[Panel]] = {}
 CONFIRM_SECONDS = 8.0
 # Computations expected to take longer than this show a busy state first.
 BUSY_SECONDS = 0.2
-# BLAS threads for a panel's computation (threadpoolctl). "auto": the cores the other processes leave free over
-# the last second (nnlab.runtime.threads): on an idle 2-core machine the initialization explorer's gradient view
-# takes 165 ms with 2 threads against 253 ms with 1, and with another CPU-bound process beside it 411 ms with 2
-# against 258 ms with 1 (bench/README.md). An int fixes the count; None leaves the library's default.
+# BLAS threads for a panel's computation (threadpoolctl). "auto": one, and for a view that declares itself
+# BLAS-heavy the cores the other processes leave free (nnlab.runtime.threads): on an idle 2-core machine the
+# initialization explorer's gradient view takes 165 ms with 2 threads against 253 ms with 1, and with another
+# CPU-bound process beside it 411 ms with 2 against 258 ms with 1 (bench/README.md). An int fixes the count;
+# None leaves the library's default.
 BLAS_THREADS: int | None | Literal["auto"] = "auto"
 
 
@@ -76,6 +78,8 @@ class View:
 
     #: the state keys the computation reads; None: every key but the panel's ``view_keys`` and the look
     keys: ClassVar[tuple[str, ...] | None] = None
+    #: whether the computation is large matrix products that two BLAS threads speed up (see ``BLAS_THREADS``)
+    blas_heavy: ClassVar[bool] = False
 
     def compute(self, state: dict[str, Any]) -> Any:
         """The numbers behind the picture, from the core."""
@@ -284,7 +288,7 @@ class Panel(View):
         if self.ui is not None and expected > BUSY_SECONDS:
             self.ui.busy(f"computing (about {expected:.1f} s)..." if expected >= 1 else "computing...")
         start = time.perf_counter()
-        with blas_threads(panel_threads()):
+        with threads.limit(panel_threads(view)):
             result = view.compute(state)
         self._seconds[id(view)] = time.perf_counter() - start
         return result
@@ -429,9 +433,10 @@ class Panel(View):
         from nnlab.app.widgets import PanelWidgets
 
         if self.ui is None:
+            tune_malloc()  # the live lab: freed arrays stay in the process (nnlab.runtime.malloc); once is enough
             self.ui = PanelWidgets(self)
             if BLAS_THREADS == "auto":
-                threads.MONITOR.start()  # warm by the first change a person makes
+                threads.MONITOR.sample()  # so that the first change a person makes finds a measured interval
         return self.ui.box
 
     def _ipython_display_(self) -> None:
@@ -471,25 +476,11 @@ def internal_error(err: BaseException) -> str:
     return f"internal error {ref} ({type(err).__name__}); not your setting: please report it with this reference"
 
 
-def panel_threads() -> int | None:
-    """The BLAS thread limit for the next computation under ``BLAS_THREADS``."""
+def panel_threads(view: View | None = None) -> int | None:
+    """The BLAS thread limit for the next computation of ``view`` under ``BLAS_THREADS``."""
     if BLAS_THREADS == "auto":
-        return threads.choose_threads(threads.MONITOR.others())
+        return threads.choose_threads(threads.MONITOR.others()) if view is None or view.blas_heavy else 1
     return BLAS_THREADS
-
-
-@contextmanager
-def blas_threads(limit: int | None) -> Iterator[None]:
-    """At most ``limit`` BLAS threads inside (threadpoolctl); no limit when None or threadpoolctl is missing."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        limit = None
-    if limit is None:
-        yield
-        return
-    with threadpool_limits(limits=limit, user_api="blas"):
-        yield
 
 
 @contextmanager

@@ -7,6 +7,12 @@ the OS when freed, so the next allocation page-faults it in again. Measured here
 M_MMAP_THRESHOLD to 64 MiB and M_TRIM_THRESHOLD to 256 MiB (``mallopt(3)``) keeps that
 memory in the process for reuse. Only on Linux with glibc; set ``NNLAB_NO_MALLOC_TUNING=1``
 to leave malloc alone.
+
+``import nnlab`` leaves malloc alone (a library must not change its host process). The lab sets the same
+thresholds for its kernels through glibc's environment variables (``MALLOC_ENV``): ``nnlab lab`` starts
+JupyterLab with them and Binder's ``binder/start`` exports them. A panel shown in a notebook calls
+:func:`tune_malloc` once (the live lab is where the speed matters, whatever started the kernel); anyone else
+may call it explicitly.
 """
 
 from __future__ import annotations
@@ -18,10 +24,22 @@ import sys
 
 M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 64 << 20
+TRIM_THRESHOLD = 256 << 20
+# The same thresholds for a process not yet started (glibc reads these at its first allocation; mallopt(3)).
+MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": str(MMAP_THRESHOLD), "MALLOC_TRIM_THRESHOLD_": str(TRIM_THRESHOLD)}
 
 
-def tune_malloc(mmap_threshold: int = 64 << 20, trim_threshold: int = 256 << 20) -> bool:
-    """Raise glibc's mmap and trim thresholds; returns whether it was done."""
+def malloc_env(environ: dict[str, str]) -> dict[str, str]:
+    """``environ`` with ``MALLOC_ENV`` added for a child process (Linux only; unchanged with the opt-out set, and
+    where the variables are set already)."""
+    if not sys.platform.startswith("linux") or environ.get("NNLAB_NO_MALLOC_TUNING"):
+        return dict(environ)
+    return {**MALLOC_ENV, **environ}
+
+
+def tune_malloc(mmap_threshold: int = MMAP_THRESHOLD, trim_threshold: int = TRIM_THRESHOLD) -> bool:
+    """Raise glibc's mmap and trim thresholds in this process; returns whether it was done."""
     if not sys.platform.startswith("linux") or os.environ.get("NNLAB_NO_MALLOC_TUNING"):
         return False
     try:

@@ -1,11 +1,16 @@
 """How many BLAS threads a panel's computation may use, from what the other processes use right now.
 
-Threaded BLAS is twice as fast on an idle two-core machine and several times slower when another
-process keeps a core busy (its threads spin against it: bench/README.md). A 1-minute load average
-lags both ways and counts this process too, so the monitor here measures the *other* processes'
-CPU use over the last second: the machine's busy time from ``/proc/stat`` minus this process's own
-(``os.times``), sampled by a daemon thread every quarter second. Where ``/proc/stat`` does not
-exist (macOS, Windows) it knows nothing and the choice falls back to one thread.
+Threaded BLAS is twice as fast on an idle two-core machine for the large products of the initialization
+explorer and several times slower when another process keeps a core busy (its threads spin against it:
+bench/README.md). Views declare themselves BLAS-heavy (``View.blas_heavy``); only they ask the monitor here,
+the others run on one thread (measured 2026-12-07: every other view is within 15% of its two-thread time).
+
+The monitor measures the *other* processes' CPU use since it was last asked: the machine's busy time from
+``/proc/stat`` minus this process's own (``os.times``). It samples when asked, never in the background, and
+answers from its last estimate when asked again within a quarter second. Where ``/proc/stat`` does not exist
+(macOS, Windows) it knows nothing and the choice falls back to one thread. Usable cores come from
+``joblib.cpu_count()``, which reads the CPU affinity and the cgroup quota a container gives (Binder: 1 of 16).
+One ``threadpoolctl.ThreadpoolController`` (it inspects the loaded libraries when made) serves every limit.
 """
 
 from __future__ import annotations
@@ -13,20 +18,27 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
 
-__all__ = ["MONITOR", "CpuMonitor", "choose_threads", "others_between", "usable_cores"]
+__all__ = ["MONITOR", "CpuMonitor", "choose_threads", "limit", "others_between", "usable_cores"]
 
 # /proc/stat's first line: cpu user nice system idle iowait irq softirq steal guest guest_nice (clock ticks).
 _BUSY_FIELDS = (0, 1, 2, 5, 6, 7)  # user, nice, system, irq, softirq, steal (guest is inside user)
 
 
 def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity where the system tells, else ``os.cpu_count()``)."""
+    """The cores this process may use: its CPU affinity and the container's CPU quota (``joblib.cpu_count``)."""
     try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
+        from joblib import cpu_count
+    except ImportError:  # pragma: no cover - joblib is a dependency
+        try:
+            return len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            return os.cpu_count() or 1
+    return max(1, cpu_count())
 
 
 def _machine_busy_seconds() -> float | None:
@@ -45,46 +57,36 @@ def _own_seconds() -> float:
 
 
 class CpuMonitor:
-    """Other processes' CPU use, in cores, averaged over the last ``window`` seconds."""
+    """Other processes' CPU use, in cores, since the monitor was last asked (at least ``interval`` seconds)."""
 
-    def __init__(self, interval: float = 0.25, window: float = 1.0) -> None:
+    def __init__(self, interval: float = 0.25) -> None:
         self.interval = interval
-        self.window = window
-        self._samples: deque[tuple[float, float, float]] = deque(maxlen=int(window / interval) + 2)
+        self._last: tuple[float, float, float] | None = None
+        self._estimate: float | None = None
         self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
 
-    def _sample(self) -> bool:
+    @staticmethod
+    def _now() -> tuple[float, float, float] | None:
         busy = _machine_busy_seconds()
-        if busy is None:
-            return False
+        return None if busy is None else (time.monotonic(), busy, _own_seconds())
+
+    def sample(self) -> None:
+        """Take a first sample (a panel on screen does, so that the first change finds a measured interval)."""
         with self._lock:
-            self._samples.append((time.monotonic(), busy, _own_seconds()))
-        return True
-
-    def _run(self) -> None:
-        while self._sample():
-            time.sleep(self.interval)
-
-    def start(self) -> None:
-        """Start sampling (once; a daemon thread, so it never keeps a process alive)."""
-        if self._thread is None and self._sample():
-            self._thread = threading.Thread(target=self._run, name="nnlab-cpu-monitor", daemon=True)
-            self._thread.start()
+            if self._last is None:
+                self._last = self._now()
 
     def others(self) -> float | None:
-        """Cores the other processes used over the last ``window`` seconds; None until a quarter second is seen."""
-        self.start()
-        now = (time.monotonic(), _machine_busy_seconds(), _own_seconds())
-        if now[1] is None:
+        """Cores the other processes used since the last sample; None when nothing is known yet."""
+        now = self._now()
+        if now is None:
             return None
         with self._lock:
-            old = [s for s in self._samples if now[0] - s[0] >= self.interval]
-        if not old:
-            return None
-        # The newest sample at least `window` old, else the oldest there is.
-        past = next((s for s in reversed(old) if now[0] - s[0] >= self.window), old[0])
-        return others_between(past, now)
+            if self._last is None:
+                self._last = now
+            elif now[0] - self._last[0] >= self.interval:
+                self._estimate, self._last = others_between(self._last, now), now
+            return self._estimate
 
 
 MONITOR = CpuMonitor()
@@ -104,3 +106,25 @@ def choose_threads(others: float | None, cores: int | None = None) -> int:
     if others is None:
         return 1
     return max(1, min(cores, round(cores - others)))
+
+
+@cache
+def _controller() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+@contextmanager
+def limit(threads: int | None) -> Iterator[None]:
+    """At most ``threads`` BLAS threads inside; no limit when None or threadpoolctl is missing."""
+    if threads is None:
+        yield
+        return
+    try:
+        controller = _controller()
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        yield
+        return
+    with controller.limit(limits=threads, user_api="blas"):
+        yield

@@ -31,11 +31,12 @@ def test_own_cpu_time_is_not_counted_as_the_others():
 
 
 def test_a_cpu_bound_process_beside_us_is_seen_and_gets_one_thread():
-    monitor = CpuMonitor(interval=0.1, window=0.5)
+    monitor = CpuMonitor(interval=0.1)
     hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
-        monitor.start()
-        time.sleep(1.0)
+        time.sleep(0.3)  # the hog is running
+        assert monitor.others() is None  # nothing measured yet: the first sample
+        time.sleep(0.6)
         others = monitor.others()
     finally:
         hog.kill()
@@ -45,8 +46,8 @@ def test_a_cpu_bound_process_beside_us_is_seen_and_gets_one_thread():
 
 
 def test_busy_work_of_our_own_does_not_look_like_a_neighbour():
-    monitor = CpuMonitor(interval=0.1, window=0.5)
-    monitor.start()
+    monitor = CpuMonitor(interval=0.1)
+    monitor.sample()
     time.sleep(0.3)
     before = monitor.others()
     end = time.perf_counter() + 0.8
@@ -57,15 +58,49 @@ def test_busy_work_of_our_own_does_not_look_like_a_neighbour():
     assert during < before + 0.5  # our own busy core is not counted (the rest of the machine may vary a little)
 
 
-def test_the_panels_ask_the_monitor_only_in_auto(monkeypatch):
+def test_the_monitor_samples_only_when_asked_and_answers_again_from_its_estimate():
+    import threading
+
+    before = {t.name for t in threading.enumerate()}
+    monitor = CpuMonitor(interval=10.0)
+    monitor.sample()
+    assert monitor.others() is None  # asked within the interval of the first sample: nothing measured yet
+    assert {t.name for t in threading.enumerate()} == before  # no thread of its own
+    monitor._last = (monitor._last[0] - 20, *monitor._last[1:])  # as if the first sample were 20 s old
+    first = monitor.others()
+    assert first is not None and monitor.others() == first  # within the interval: the same estimate
+
+
+def test_usable_cores_follow_joblib_which_reads_affinity_and_container_quotas(monkeypatch):
+    import joblib
+
+    monkeypatch.setattr(joblib, "cpu_count", lambda: 1)  # a container's quota of one core (Binder)
+    assert threads.usable_cores() == 1
+
+
+def test_the_panels_ask_the_monitor_only_for_blas_heavy_views_in_auto(monkeypatch):
+    from nnlab.topics.activations.panel import Functions, Inputs
+
     monkeypatch.setattr(threads.MONITOR, "others", lambda: 0.0)
     monkeypatch.setattr(threads, "usable_cores", lambda: 2)
     monkeypatch.setattr(base, "BLAS_THREADS", "auto")
-    assert base.panel_threads() == 2
+    assert base.panel_threads(Inputs()) == 2 and base.panel_threads(Functions()) == 1
     monkeypatch.setattr(threads.MONITOR, "others", lambda: 1.0)
-    assert base.panel_threads() == 1
+    assert base.panel_threads(Inputs()) == 1
     monkeypatch.setattr(base, "BLAS_THREADS", 1)
     monkeypatch.setattr(threads.MONITOR, "others", lambda: 0.0)
-    assert base.panel_threads() == 1
+    assert base.panel_threads(Inputs()) == 1
     monkeypatch.setattr(base, "BLAS_THREADS", None)
-    assert base.panel_threads() is None
+    assert base.panel_threads(Inputs()) is None
+
+
+def test_a_limit_holds_inside_and_is_lifted_after():
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    before = blas_threads()
+    with threads.limit(1):
+        assert blas_threads() == {1}
+    assert blas_threads() == before

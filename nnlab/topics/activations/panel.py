@@ -102,6 +102,7 @@ class Functions(View):
 class Inputs(View):
     keys = ("activation", "init", "scale", "layers", "width", "inputs", "leaky_slope", "elu_alpha", "prelu_slope",
             "seed")  # fmt: skip
+    blas_heavy = True  # up to 10 layers of 2048 units
 
     def compute(self, state):
         name = state["activation"]

@@ -59,6 +59,7 @@ class InitializationPanel(Panel, name="initialization"):
     description = (
         "How each layer's activations and gradients look when the weights start out too small, too large, or right."
     )
+    blas_heavy = True  # layers of up to 4096 units: two threads take 165 ms where one takes 253 (bench/README.md)
     defaults = {
         "depth": 6,
         "width": 4096,
@@ -146,7 +147,7 @@ class InitializationPanel(Panel, name="initialization"):
         width, layers = state["width"], _layers(state)
         weights = len(layers) * width**2
         passes = 2 if state["view"].startswith("gradients") else 1
-        threads = panel_threads() or usable_cores()
+        threads = panel_threads(self) or usable_cores()
         seconds = passes * (4 * weights / 5e9 + 2 * weights * state["batch"] / 1e11) / threads
         hidden = plan(state["init"], (width, width), **self.init_params(state))
         missing = sum(not UNITS.holds(state["seed"], layer, hidden.kind, (width, width), hidden.k) for layer in layers)
