@@ -132,3 +132,46 @@ def split(X: Any, y: Any, val: float = 0.15, test: float = 0.15, rng: Any = 0) -
     n_val, n_test = int(round(val * n)), int(round(test * n))
     v, t, r = order[:n_val], order[n_val : n_val + n_test], order[n_val + n_test :]
     return Split(X[r], y[r], X[v], y[v], X[t], y[t])
+
+
+@dataclass(frozen=True)
+class RegionGrid:
+    """Points on a grid over a 2-D data set's box, where a classifier is evaluated to draw its decision regions."""
+
+    x: np.ndarray  # the grid's x coordinates (cols,)
+    y: np.ndarray  # its y coordinates (rows,)
+
+    @property
+    def inputs(self) -> np.ndarray:
+        """Every grid point, row by row: (rows x cols, 2), the network's input."""
+        gx, gy = self.mesh()
+        return np.c_[gx.ravel(), gy.ravel()]
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """(left, right, bottom, top), for ``imshow(..., origin="lower")``."""
+        return float(self.x[0]), float(self.x[-1]), float(self.y[0]), float(self.y[-1])
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.y), len(self.x)
+
+    def mesh(self) -> tuple[np.ndarray, np.ndarray]:
+        """The grid's x and y as (rows, cols) arrays, for ``contour``."""
+        return np.meshgrid(self.x, self.y)
+
+    def image(self, values: Any) -> np.ndarray:
+        """Per-point ``values`` (in the order of ``inputs``, with any trailing axes) as a (rows, cols, ...) image."""
+        values = np.asarray(values)
+        return values.reshape(*self.shape, *values.shape[1:])
+
+
+def region_grid(X: Any, points: int | tuple[int, int] = 100, margin: float = 0.3, relative: bool = False) -> RegionGrid:
+    """A grid of ``points`` per side (or (cols, rows)) over the box of the points ``X``, widened on every side by
+    ``margin`` (a share of the box's larger side, at least 1e-3, when ``relative``)."""
+    X = check_array("X", X, ndim=2)
+    cols, rows = (points, points) if isinstance(points, int) else points
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = margin * max(float(hi[0] - lo[0]), float(hi[1] - lo[1]), 1e-3) if relative else margin
+    lo, hi = lo - pad, hi + pad
+    return RegionGrid(np.linspace(lo[0], hi[0], cols), np.linspace(lo[1], hi[1], rows))

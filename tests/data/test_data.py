@@ -98,3 +98,18 @@ def test_a_crafted_cifar10_batch_runs_no_code_and_gets_a_clear_message(tmp_path,
                                          r"a data batch never holds"):  # fmt: skip
         load_cifar10(tmp_path)
     assert not marker.exists()
+
+
+def test_the_decision_region_grid_covers_the_data_with_its_margin_and_keeps_row_order():
+    from nnlab.data.toy2d import region_grid
+
+    X = np.array([[0.0, 0.0], [2.0, 1.0]])
+    grid = region_grid(X, (5, 3), margin=0.5)
+    assert grid.extent == (-0.5, 2.5, -0.5, 1.5) and grid.shape == (3, 5)
+    assert grid.inputs.shape == (15, 2) and np.array_equal(grid.inputs[:5, 1], np.full(5, -0.5))  # row by row
+    assert np.array_equal(grid.image(grid.inputs[:, 0])[0], grid.x)  # values back as an image, first row at y0
+    assert grid.image(np.zeros((15, 3))).shape == (3, 5, 3)
+    relative = region_grid(X, 4, margin=0.1, relative=True)  # 10% of the larger side (2)
+    assert relative.extent == pytest.approx((-0.2, 2.2, -0.2, 1.2))
+    with pytest.raises(ValueError, match="X"):
+        region_grid([[np.nan, 0.0]], 4)

@@ -23,7 +23,7 @@ from nnlab.core.layers import DropConnect, Dropout
 from nnlab.core.losses import softmax
 from nnlab.core.model import Network, NetworkSpec, dropout_mask_table, exact_dropout_ensemble
 from nnlab.core.train import TrainConfig, Trainer
-from nnlab.data.toy2d import moons, split
+from nnlab.data.toy2d import moons, region_grid, split
 from nnlab.topics.dropout import draw as viz
 
 LAYERS = ("input", "hidden 1", "hidden 2")
@@ -186,10 +186,9 @@ class Training(View):
             config = TrainConfig(optimizer="adam", optimizer_params={"lr": 1e-2}, batch_size=20,
                                  epochs=state["epochs"], seed=state["seed"], divergence_factor=1e9)  # fmt: skip
             history = Trainer(net, parts.X_train, parts.y_train, parts.X_val, parts.y_val, config).run()
-            (x0, y0), (x1, y1) = X.min(axis=0) - 0.3, X.max(axis=0) + 0.3
-            gx, gy = np.meshgrid(np.linspace(x0, x1, 90), np.linspace(y0, y1, 70))
-            prob = softmax(net.forward(np.c_[gx.ravel(), gy.ravel()], train=False))[:, 1].reshape(gx.shape)
-            runs[name] = {"history": history, "grid": (gx, gy, prob)}
+            grid = region_grid(X, (90, 70))
+            prob = grid.image(softmax(net.forward(grid.inputs, train=False))[:, 1])
+            runs[name] = {"history": history, "grid": (*grid.mesh(), prob)}
         return {"runs": runs, "data": parts}
 
     def estimate(self, state):

@@ -12,6 +12,8 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
+from nnlab.data.toy2d import region_grid
+
 SVM_COLOR, SOFTMAX_COLOR = "C0", "C1"
 TRUE_COLOR, OTHER_COLOR, VIOLATION_COLOR = "#2ca02c", "#9e9e9e", "#d62728"
 REGION_COLORS = ListedColormap(["#c6dbef", "#fdd0a2", "#c7e9c0"])
@@ -106,9 +108,8 @@ class Linear:
 
 def draw_linear(figure: Figure, X: np.ndarray, y: np.ndarray, names: list[str]) -> Linear:
     """Two region plots (one per loss) over the same points, and the loss against the step for both."""
-    lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
-    extent = (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
-    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 120), np.linspace(lo[1], hi[1], 120))
+    region = region_grid(X, 120, margin=0.5)
+    extent = region.extent
     axes, regions, lines = [], [], []
     for i in range(len(names)):
         ax = figure.add_axes((0.04 + 0.31 * i, 0.12, 0.27, 0.72))
@@ -128,7 +129,7 @@ def draw_linear(figure: Figure, X: np.ndarray, y: np.ndarray, names: list[str]) 
     curve_ax.set_ylabel("loss (data + regularization)")
     curve_ax.legend(loc="upper right", fontsize="small", frameon=False)
     _plain(curve_ax)
-    return Linear(axes, regions, lines, curve_ax, curves, extent, np.c_[gx.ravel(), gy.ravel()])
+    return Linear(axes, regions, lines, curve_ax, curves, extent, region.inputs)
 
 
 def update_linear(art: Linear, runs: list[Any], titles: list[str], curve_title: str) -> None:

@@ -25,7 +25,7 @@ from nnlab.core._checks import SettingError, as_generator, check_choice, check_i
 from nnlab.core.losses import softmax, softmax_cross_entropy
 from nnlab.core.model import Network, NetworkSpec
 from nnlab.core.train import TrainConfig, Trainer
-from nnlab.data.toy2d import make_dataset, split
+from nnlab.data.toy2d import make_dataset, region_grid, split
 
 NEAR_ZERO = 1e-3  # a weight below this in magnitude counts as (nearly) zero
 PENALTIES = ("none", "l2", "l1", "elastic_net")
@@ -51,9 +51,8 @@ def _spiral(seed: int) -> Any:
 
 def grid_of(X: np.ndarray, points: int = GRID) -> tuple[np.ndarray, tuple[float, float, float, float]]:
     """A points x points grid over the data's box (margin 0.3): the (points^2, 2) inputs and the extent."""
-    lo, hi = X.min(axis=0) - 0.3, X.max(axis=0) + 0.3
-    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], points), np.linspace(lo[1], hi[1], points))
-    return np.c_[gx.ravel(), gy.ravel()], (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
+    grid = region_grid(X, points)
+    return grid.inputs, grid.extent
 
 
 def class_one(network: Network, inputs: np.ndarray) -> np.ndarray:

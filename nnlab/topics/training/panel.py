@@ -36,7 +36,7 @@ from nnlab.core.optim import OPTIMIZERS
 from nnlab.core.schedules import SCHEDULES
 from nnlab.core.train import TrainConfig
 from nnlab.data.images import load_cifar10, load_digits_set
-from nnlab.data.toy2d import DATASETS, make_dataset, split
+from nnlab.data.toy2d import DATASETS, make_dataset, region_grid, split
 from nnlab.topics.training import draw as viz
 from nnlab.topics.training.study import (
     EVAL_EVERY,
@@ -458,16 +458,12 @@ class TrainingPanel(Player, Panel, name="training"):
                 notes = ["drawn points belong to the 2-D sets; image sets ignore them", *notes]
             return Frame(frozen, np.zeros((1, 1, classes)), (0.0, 1.0, 0.0, 1.0), data, drawn[:0], notes, classes,
                          layers, gallery)  # fmt: skip
-        X = np.r_[data[0], data[2]]
-        (x0, y0), (x1, y1) = X.min(axis=0), X.max(axis=0)  # the data's box, padded
-        pad = 0.1 * max(x1 - x0, y1 - y0, 1e-3)
-        extent = (float(x0 - pad), float(x1 + pad), float(y0 - pad), float(y1 + pad))
         side = grid_size(sum(w.size for w in run.network.arrays))
-        gx, gy = np.meshgrid(np.linspace(extent[0], extent[1], side), np.linspace(extent[2], extent[3], side))
+        grid = region_grid(np.r_[data[0], data[2]], side, margin=0.1, relative=True)  # the data's box, padded
         with np.errstate(all="ignore"):
-            scores = run.network.forward(np.c_[gx.ravel(), gy.ravel()], train=False)
+            scores = run.network.forward(grid.inputs, train=False)
             probs = softmax(scores) if np.all(np.isfinite(scores)) else np.full_like(scores, 1.0 / classes)
-        return Frame(frozen, probs.reshape(side, side, -1), extent, data, drawn, notes, classes, layers)
+        return Frame(frozen, grid.image(probs), grid.extent, data, drawn, notes, classes, layers)
 
     def estimate_seconds(self, state) -> float:
         """Seconds to reach ``state``: the steps still to take and one frame (the evaluations and the grid), from
