@@ -185,6 +185,26 @@ def test_a_sweep_page_works_from_disk_with_the_network_blocked(chromium, tmp_pat
         page.screenshot(path=str(tmp_path / "sweep.png"))
 
 
+def test_an_exported_animation_plays_steps_and_changes_speed_from_disk_in_the_same_player(chromium, tmp_path):
+    """``save_animation(....html)``: the sweep pages' player over one key, the frame: step, play to the end."""
+    from nnlab.topics.trajectories.panel import TrajectoriesPanel
+
+    page_file = TrajectoriesPanel(steps=30).save_animation(tmp_path / "paths.html", frames=4, size=(320, 240))
+    with offline_page(chromium, page_file, 800, 600) as (page, asked, errors):
+        page.goto(page_file.as_uri())
+        picture = page.locator("#picture")
+        assert picture.get_attribute("data-index") == "0"
+        page.get_by_role("button", name="next frame").click()
+        assert picture.get_attribute("data-index") == "1"
+        page.get_by_role("button", name="previous frame").click()
+        assert picture.get_attribute("data-index") == "0"
+        page.get_by_label("speed").select_option("4")
+        page.get_by_role("button", name="play frame").click()
+        page.wait_for_function("() => document.getElementById('picture').dataset.index === '3'", timeout=10_000)
+        assert page.get_by_role("button", name="play frame").text_content() == "play"  # it stopped at the end
+        assert asked == [] and errors == []
+
+
 def test_a_notebook_page_plays_its_panel_from_disk_with_the_network_blocked(chromium, tmp_path):
     """``nnlab export --notebook``: the lecture's text with the panel's page inside; its play button steps the
     picture through the swept frames, and nothing is fetched."""

@@ -5,9 +5,10 @@ each frame redrawing only a view's dynamic artists); this module encodes them:
 
 - GIF with Pillow, one palette computed from the frames for all of them;
 - MP4 (H.264) by piping raw frames to ``ffmpeg`` when it is installed;
-- HTML: one file with every frame embedded (palette PNG, base64) and a small player written
-  here (play, pause, step, slider, speed), so it works offline with no frame limit
-  (matplotlib's ``to_jshtml`` drops frames past 20 MB and loads its icons from a CDN).
+- HTML: one file with every frame embedded (palette PNG, base64) and nnlab's player
+  (``templates/player.html``: play, pause, step, slider, speed), so it works offline with no frame limit
+  (matplotlib's ``to_jshtml`` drops frames past 20 MB and loads its icons from a CDN). The same player shows
+  sweep pages, and notebook pages carry it in their panels' places.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import json
 import shutil
 import subprocess
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
+from string import Template
 from typing import Any
 
 import numpy as np
@@ -27,6 +30,13 @@ import numpy as np
 from nnlab.core._checks import SettingError
 
 ANIMATION_FORMATS = ("gif", "mp4", "html")
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+@cache
+def template(name: str) -> str:
+    """The text of ``templates/<name>`` (package data)."""
+    return (TEMPLATES / name).read_text(encoding="utf-8")
 
 
 def palette_frames(frames: Sequence[np.ndarray]) -> list[Any]:
@@ -87,72 +97,37 @@ def write_mp4(frames: Sequence[np.ndarray], path: Path, fps: float) -> None:
         raise RuntimeError(f"ffmpeg failed: {proc.stderr.decode(errors='replace').strip()}")
 
 
-PLAYER = """<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{title}</title>
-<style>
- body {{ font-family: sans-serif; margin: 0; }}
- #player {{ display: inline-block; padding: 8px; }}
- #player img {{ display: block; }}
- #player button {{ min-width: 3.2em; margin-right: 4px; }}
- #player input[type=range] {{ width: {slider_width}px; vertical-align: middle; }}
-</style></head><body>
-<div id="player">
- <img id="frame" width="{width}" height="{height}" alt="{title}">
- <div>
-  <button id="prev" title="previous frame">&lt;</button><button id="play" title="play or pause">play</button>
-  <button id="next" title="next frame">&gt;</button>
-  <input id="slider" type="range" min="0" max="{last}" value="0">
-  <span id="count">1 / {n}</span>
-  <label> speed <select id="speed"><option value="0.5">0.5x</option><option value="1" selected>1x</option>
-  <option value="2">2x</option><option value="4">4x</option></select></label>
- </div>
-</div>
-<script>
-const frames = {frames};
-const fps = {fps};
-let index = 0, timer = null;
-const img = document.getElementById("frame"), slider = document.getElementById("slider"),
-      count = document.getElementById("count"), play = document.getElementById("play"),
-      speed = document.getElementById("speed");
-function show(i) {{
-  index = (i + frames.length) % frames.length;
-  img.src = "data:image/{mime};base64," + frames[index];
-  slider.value = index; count.textContent = (index + 1) + " / " + frames.length;
-}}
-function stop() {{ clearInterval(timer); timer = null; play.textContent = "play"; }}
-function start() {{
-  stop(); play.textContent = "pause";
-  timer = setInterval(() => show(index + 1), 1000 / (fps * parseFloat(speed.value)));
-}}
-play.onclick = () => (timer ? stop() : start());
-document.getElementById("prev").onclick = () => {{ stop(); show(index - 1); }};
-document.getElementById("next").onclick = () => {{ stop(); show(index + 1); }};
-slider.oninput = () => {{ stop(); show(parseInt(slider.value)); }};
-speed.onchange = () => {{ if (timer) start(); }};
-show(0);
-</script></body></html>
-"""
+def encode_pictures(pictures: Sequence[np.ndarray], optimize: bool = True) -> list[str]:
+    """Each picture as a base64 PNG over one palette shared by all (small, and exact for a panel's few colours);
+    ``optimize``: Pillow's smallest PNG (a third smaller, three times the time: 16 s against 5 for 200 frames)."""
+    encoded = []
+    for image in palette_frames(pictures):
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=optimize)
+        encoded.append(base64.b64encode(buffer.getvalue()).decode("ascii"))
+    return encoded
+
+
+def player_page(pictures: Sequence[np.ndarray], axes: dict[str, list[Any]], title: str, fps: float = 10,
+                players: Sequence[str] = (), labels: Sequence[str] | None = None,
+                statuses: Sequence[str] | None = None, optimize: bool = True) -> str:  # fmt: skip
+    """nnlab's player (``templates/player.html``) over ``pictures``: one for every combination of the ``axes``'
+    values (key -> values; the first key varies slowest); keys in ``players`` get play, step and speed at ``fps``.
+    ``labels`` name the keys (default: the keys), ``statuses`` is a line under each picture; ``optimize``: see
+    :func:`encode_pictures`."""
+    height, width = pictures[0].shape[:2]
+    return Template(template("player.html")).substitute(
+        title=html.escape(title), width=width, height=height, keys=script(list(axes)),
+        values=script(list(axes.values())), players=script(list(players)),
+        labels=script(list(labels or axes)), statuses=script(list(statuses or [""] * len(pictures))), fps=fps,
+        frames=script(encode_pictures(pictures, optimize)),
+    )  # fmt: skip
 
 
 def write_html(frames: Sequence[np.ndarray], path: Path, fps: float, title: str = "nnlab animation") -> None:
-    """One self-contained HTML file: every frame as a base64 palette PNG, and a small offline player."""
-    encoded = []
-    for image in palette_frames(frames):
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
-        encoded.append(base64.b64encode(buffer.getvalue()).decode("ascii"))
-    height, width = frames[0].shape[:2]
-    page = PLAYER.format(
-        title=title,
-        width=width,
-        height=height,
-        slider_width=max(width - 330, 120),
-        last=len(frames) - 1,
-        n=len(frames),
-        frames="[" + ",".join(f'"{e}"' for e in encoded) + "]",
-        fps=fps,
-        mime="png",
-    )
+    """One self-contained HTML file: every frame as a base64 palette PNG, in nnlab's player."""
+    frame = {"frame": list(range(1, len(frames) + 1))}
+    page = player_page(frames, frame, title, fps, players=["frame"], optimize=False)  # hundreds of frames: fast
     path.write_text(page, encoding="utf-8")
 
 
@@ -218,85 +193,6 @@ def export_panel(panel: Any, path: str | Path, animate: str | None = None, **opt
 
 # --- an interactive page that needs no server ------------------------------------------------------------------
 MAX_SWEEP = 400  # pictures in one page
-
-SWEEP_PAGE = """<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{title}</title>
-<style>
- body {{ font-family: sans-serif; margin: 0; }}
- #sweep {{ display: inline-block; padding: 8px; }}
- #sweep img {{ display: block; max-width: 100%; height: auto; }}
- .control {{ margin: 4px 0; }}
- .control label {{ display: inline-block; min-width: 9em; }}
- .control input[type=range] {{ width: 260px; vertical-align: middle; }}
- .control button {{ margin-right: 4px; }}
- .control button.on {{ background: #1f4e79; color: white; }}
- #status {{ color: #333; font-size: 90%; min-height: 1.3em; max-width: {width}px; }}
-</style></head><body>
-<div id="sweep">
- <div id="controls"></div>
- <img id="picture" width="{width}" height="{height}" alt="{title}">
- <div id="status"></div>
-</div>
-<script>
-const keys = {keys};
-const values = {values};
-const players = {players};
-const labels = {labels};
-const statuses = {statuses};
-const fps = {fps};
-const frames = {frames};
-const chosen = keys.map(() => 0);
-const img = document.getElementById("picture");
-function show() {{
-  let index = 0;
-  for (let k = 0; k < keys.length; k++) index = index * values[k].length + chosen[k];
-  img.src = "data:image/png;base64," + frames[index];
-  img.dataset.index = index;
-  document.getElementById("status").textContent = statuses[index];
-}}
-keys.forEach((key, k) => {{
-  const row = document.createElement("div"), label = document.createElement("label");
-  row.className = "control"; label.textContent = labels[k] + " ";
-  row.appendChild(label);
-  const numeric = values[k].every(v => typeof v === "number");
-  if (numeric) {{
-    const slider = document.createElement("input"), shown = document.createElement("span");
-    slider.type = "range"; slider.min = 0; slider.max = values[k].length - 1; slider.value = 0;
-    slider.setAttribute("aria-label", key); shown.textContent = " " + values[k][0];
-    slider.oninput = () => {{
-      chosen[k] = parseInt(slider.value); shown.textContent = " " + values[k][chosen[k]]; show();
-    }};
-    if (players.includes(key)) {{  // the panel animates this key: a player steps the slider through its values
-      const play = document.createElement("button");
-      play.textContent = "play"; play.className = "play"; play.setAttribute("aria-label", "play " + key);
-      let timer = null;
-      const stop = () => {{ clearInterval(timer); timer = null; play.textContent = "play"; }};
-      play.onclick = () => {{
-        if (timer) return stop();
-        if (chosen[k] === values[k].length - 1) {{ slider.value = 0; slider.oninput(); }}
-        play.textContent = "pause";
-        timer = setInterval(() => {{
-          slider.value = chosen[k] + 1; slider.oninput();
-          if (chosen[k] === values[k].length - 1) stop();  // the last picture: the player stops on it
-        }}, 1000 / fps);
-      }};
-      row.appendChild(play);
-    }}
-    row.appendChild(slider); row.appendChild(shown);
-  }} else {{
-    const buttons = values[k].map((v, i) => {{
-      const b = document.createElement("button"); b.textContent = String(v);
-      b.onclick = () => {{ chosen[k] = i; buttons.forEach((o, j) => o.className = j === i ? "on" : ""); show(); }};
-      row.appendChild(b); return b;
-    }});
-    buttons[0].className = "on";
-  }}
-  document.getElementById("controls").appendChild(row);
-}});
-show();
-</script></body></html>
-"""
-
 
 PRESET = "preset"  # a sweep over the panel's presets (each applied from the defaults, then the other swept keys)
 
@@ -377,22 +273,12 @@ def sweep_page(panel: Any, sweeps: dict[str, list[Any]], title: str = "", fps: f
     a play button that steps through their values at ``fps``."""
 
     pictures, normalised, statuses = sweep_pictures(panel, sweeps)
-    encoded = []
-    for image in palette_frames(pictures):
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG", optimize=True)
-        encoded.append(base64.b64encode(buffer.getvalue()).decode("ascii"))
-    height, width = pictures[0].shape[:2]
     players = [k for k in animated_keys(panel) if k in normalised]
     named: dict[str, str] = {}
     for control in panel.state_controls():  # the first control of a key names it (a step button may follow)
         named.setdefault(control.name, control.label)
     labels = [named.get(key, key) for key in normalised]
-    page = SWEEP_PAGE.format(title=html.escape(title or f"nnlab: {panel.title}"), width=width, height=height,
-                             keys=script(list(normalised)), values=script(list(normalised.values())),
-                             players=script(players), labels=script(labels), fps=fps,
-                             statuses=script(statuses),
-                             frames="[" + ",".join(f'"{e}"' for e in encoded) + "]")  # fmt: skip
+    page = player_page(pictures, normalised, title or f"nnlab: {panel.title}", fps, players, labels, statuses)
     return page, len(pictures)
 
 
@@ -410,14 +296,6 @@ def write_sweep(panel: Any, sweeps: dict[str, list[Any]], path: str | Path, titl
 
 
 # --- a lecture notebook as a page that needs no server ----------------------------------------------------------
-# nbconvert's lab template, without the two scripts it would fetch from a CDN (require.js, MathJax): the notebooks
-# have no maths, and the panels' pages bring their own plain JavaScript.
-NOTEBOOK_TEMPLATE = """{%- extends 'index.html.j2' -%}
-{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-"""
-
-
 def notebook_panels(notebook: Any) -> list[tuple[Any, dict[str, Any]]]:
     """The panel cells of a notebook and what they declare in their ``nnlab`` metadata: ``panel`` (its name),
     ``sweep`` ({key: values}, as ``--sweep``) and optionally ``preset``."""
@@ -483,7 +361,8 @@ def notebook_page(notebook_path: str | Path, sweeps: dict[str, list[Any]] | None
             "</iframe>"
         )
         cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": frame})]
-    exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"nnlab.html.j2": NOTEBOOK_TEMPLATE})])
+    loader = DictLoader({"nnlab.html.j2": template("notebook.html.j2")})
+    exporter = HTMLExporter(template_name="lab", extra_loaders=[loader])
     exporter.template_file = "nnlab.html.j2"
     body, _ = exporter.from_notebook_node(notebook)
     return body, pictures
