@@ -22,21 +22,21 @@ SOURCES = HERE / "src"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
-def read(name: str):
+def read(name: str, sources: Path = SOURCES):
     import jupytext
 
-    return jupytext.read(SOURCES / f"{Path(name).stem}.py", fmt="py:percent")
+    return jupytext.read(sources / f"{Path(name).stem}.py", fmt="py:percent")
 
 
-def cells(name: str) -> list[tuple[str, str]]:
+def cells(name: str, sources: Path = SOURCES) -> list[tuple[str, str]]:
     """(kind, source) of every cell of ``name`` ("02_preprocessing.ipynb"), kind "md" or "code"."""
-    return [("md" if cell.cell_type == "markdown" else "code", cell.source) for cell in read(name).cells]
+    return [("md" if cell.cell_type == "markdown" else "code", cell.source) for cell in read(name, sources).cells]
 
 
-def declared(name: str) -> list[dict | None]:
+def declared(name: str, sources: Path = SOURCES) -> list[dict | None]:
     """Each cell's ``nnlab`` metadata, or None. A panel's cell declares its panel and the sweeps of its page
     without a server (``nnlab export --notebook``): ``# %% nnlab={"panel": ..., "sweep": {...}}`` in the source."""
-    return [cell.metadata.get("nnlab") for cell in read(name).cells]
+    return [cell.metadata.get("nnlab") for cell in read(name, sources).cells]
 
 
 NOTEBOOKS = sorted(f"{path.stem}.ipynb" for path in SOURCES.glob("*.py"))
@@ -78,9 +78,9 @@ def notebook(items: list[tuple[str, str]], name: str) -> dict:
     }
 
 
-def render(name: str) -> str:
-    nb = notebook(cells(name), name)
-    for cell, metadata in zip(nb["cells"], declared(name)):
+def render(name: str, sources: Path = SOURCES) -> str:
+    nb = notebook(cells(name, sources), name)
+    for cell, metadata in zip(nb["cells"], declared(name, sources)):
         if metadata is not None:
             cell["metadata"]["nnlab"] = metadata
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
@@ -95,11 +95,21 @@ def own_css(name: str) -> str:
     return OWN_CSS.format(name=Path(name).stem)
 
 
+def build(sources: Path = SOURCES, target: Path = HERE) -> list[Path]:
+    """Write a notebook and its .css into ``target`` for every source in ``sources`` (a new one is found by its
+    file alone); returns the notebooks written."""
+    written = []
+    for source in sorted(sources.glob("*.py")):
+        name = f"{source.stem}.ipynb"
+        (target / name).write_text(render(name, sources))
+        (target / name).with_suffix(".css").write_text(own_css(name))
+        written.append(target / name)
+    return written
+
+
 def main() -> None:
-    for name in NOTEBOOKS:
-        (HERE / name).write_text(render(name))
-        (HERE / name).with_suffix(".css").write_text(own_css(name))
-        print("wrote", HERE / name, "and its .css")
+    for path in build():
+        print("wrote", path, "and its .css")
 
 
 if __name__ == "__main__":

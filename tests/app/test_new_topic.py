@@ -1,6 +1,7 @@
 """A new topic is one folder (and one notebook source): a tiny topic added at run time shows up wherever topics are
 found, with no list to edit: the registry, the command line, and the tests that run for every panel by
-registration (every-panel checks, image baselines, the projector check, the fuzz suite)."""
+registration (every-panel checks, image baselines, the projector check, the fuzz suite), the notebook build and the
+live browser tests."""
 
 from __future__ import annotations
 
@@ -88,3 +89,40 @@ def test_the_tests_for_every_panel_collect_a_new_topic(tiny):
     collected = [line for line in done.stdout.splitlines() if "tiny" in line]
     for file in files:
         assert any(line.startswith(file) for line in collected), f"{file} does not collect the new topic"
+
+
+SOURCE = """# %% [markdown]
+# # A tiny topic
+
+# %% nnlab={"panel": "tiny", "sweep": {"preset": ["steep"]}}
+from nnlab.topics.tiny.panel import TinyPanel
+
+panel = TinyPanel()
+panel
+"""
+
+
+def test_the_notebook_build_and_the_live_browser_tests_find_a_new_topics_notebook(tiny, tmp_path):
+    """One notebook source more: the build writes it (no list to edit), its metadata maps the panel to it, and the
+    live browser tests collect the new panel from that map."""
+    sys.path.insert(0, str(ROOT / "notebooks"))
+    try:
+        import build
+    finally:
+        sys.path.remove(str(ROOT / "notebooks"))
+    from nnlab.export import topic_notebooks
+
+    sources, notebooks = tmp_path / "src", tmp_path / "notebooks"
+    sources.mkdir()
+    notebooks.mkdir()
+    (sources / "99_tiny.py").write_text(SOURCE)
+    assert [p.name for p in build.build(sources, notebooks)] == ["99_tiny.ipynb"]
+    assert topic_notebooks(notebooks) == {"tiny": "99_tiny.ipynb"}
+    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "-n", "0",
+                           "tests/e2e/test_live.py"], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "NNLAB_EXTRA_TOPICS": str(tiny),
+                               "NNLAB_EXTRA_NOTEBOOKS": str(notebooks)})  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert (
+        "tests/e2e/test_live.py::test_fast_preset_clicks_end_in_the_last_presets_state_and_picture[tiny]" in done.stdout
+    )
