@@ -123,6 +123,9 @@ class Panel(View):
     description: ClassVar[str] = ""
     defaults: ClassVar[dict[str, Any]] = {}
     controls: ClassVar[tuple[Control, ...]] = ()
+    # Control groups as tabs under the figure (many controls in a few lecture-shaped groups: data / model /
+    # training), instead of one titled row per group.
+    control_tabs: ClassVar[bool] = False
     params: ClassVar[dict[str, Param]] = {}
     presets: ClassVar[dict[str, dict[str, Any]]] = {}
     preset_keeps: ClassVar[frozenset[str]] = frozenset()

@@ -71,13 +71,22 @@ export default { render };
 )
 
 
+# Compact preset and action buttons (a panel has up to 21), so that the strip above the figure stays short.
+PANEL_CSS = """<style>
+.nnlab-presets .widget-button { height: 26px; line-height: 24px; padding: 0 8px; margin: 2px 4px 2px 0;
+  font-size: 12px; }
+</style>"""
+
+
 # Inside a reveal.js slideshow (RISE), where the slide does not scroll and the probe's front end does not load
-# (ipywidgets 7): the figure comes first, then the presets and the status line, then the controls, and the
+# (ipywidgets 7): the figure comes first, then the presets and the status line, then the controls (the panel's
+# title line last: the slide's room is for what the lecturer uses), and the
 # canvas is scaled down (keeping its shape) to fit the slide's height. Plain CSS scoped to ``.reveal``, so
 # notebooks and Voila are untouched.
 SLIDESHOW_CSS = """<style>
 .reveal .nnlab-panel > .jupyter-matplotlib { order: -2; }
 .reveal .nnlab-panel > .nnlab-presets, .reveal .nnlab-panel > .nnlab-status { order: -1; }
+.reveal .nnlab-panel > .nnlab-title { order: 1; }
 .reveal .nnlab-panel .jupyter-matplotlib-canvas-div { width: auto !important; height: auto !important; }
 .reveal .nnlab-panel .jupyter-matplotlib-canvas-div canvas:first-child { position: relative !important;
   width: auto !important; height: auto !important; max-width: 100% !important; max-height: 50vh !important; }
@@ -166,24 +175,24 @@ class PanelWidgets:
         self._syncing = False
         state = panel._state
 
-        rows, groups = [], {}
+        # One screen: the presets, the actions and a player's controls in a compact strip above the figure, the
+        # status line under it, the other controls below, grouped (rows, or tabs where the panel asks for them).
+        strip, rows, groups = [], [], {}
         for control in panel._controls:
             box = self._build(control, state)
             self.boxes.append((control, box))
-            (groups.setdefault(control.group, []) if control.group else rows).append(box)
+            if control.kind in ("play", "button"):
+                strip.append(box)
+            else:
+                (groups.setdefault(control.group, []) if control.group else rows).append(box)
         self.status = w.HTML(self._status_html())
         self.anyway = w.Button(description="compute anyway", button_style="warning", layout=w.Layout(display="none"))
         self.anyway.on_click(lambda _b: panel.guarded(panel.compute_anyway))
         title = f"<b>{html.escape(panel.title)}</b> {html.escape(panel.description)}"
-        parts = [w.HTML(title + SLIDESHOW_CSS)]
-        parts.append(w.Box(rows, layout=w.Layout(display="flex", flex_flow="row wrap")))
-        self.group_boxes = {}
-        for title, members in groups.items():  # one row per group, with its title, hidden when none of it applies
-            label = w.HTML(f"<b>{html.escape(title)}</b>", layout=w.Layout(width="7em"))
-            self.group_boxes[title] = row = w.HBox([label, *members], layout=w.Layout(flex_flow="row wrap"))
-            parts.append(row)
+        parts = [w.HTML(title + PANEL_CSS + SLIDESHOW_CSS)]
+        parts[0].add_class("nnlab-title")
+        buttons = []
         if panel.presets or panel.actions:
-            buttons = []
             for name in panel.presets:
                 button = w.Button(description=name, layout=w.Layout(width="auto"), tooltip=f"preset: {name}")
                 button.on_click(lambda _b, name=name: panel.guarded(panel.apply_preset, name))
@@ -193,7 +202,8 @@ class PanelWidgets:
                                   tooltip=f"{label}, from the current settings")  # fmt: skip
                 button.on_click(lambda _b, label=label: self.run_action(label))
                 buttons.append(button)
-            presets = w.Box(buttons, layout=w.Layout(display="flex", flex_flow="row wrap"))
+        if buttons or strip:
+            presets = w.Box([*buttons, *strip], layout=w.Layout(display="flex", flex_flow="row wrap"))
             presets.add_class("nnlab-presets")
             parts.append(presets)
         self.probe = _probe()
@@ -204,12 +214,36 @@ class PanelWidgets:
         panel.attach(self.canvas)
         status = w.HBox([self.status, self.anyway])
         status.add_class("nnlab-status")
-        parts += [self.canvas, status]
+        parts += [self.canvas, status, self._controls_box(rows, groups)]
         self.box = w.VBox(parts)
         self.box.add_class("nnlab-panel")
         self._show_relevant(state)
 
     # --- building ------------------------------------------------------------------------------------
+    def _controls_box(self, rows: list[Any], groups: dict[str, list[Any]]) -> Any:
+        """The controls under the status line: the ungrouped ones in a wrapped row, then each group as a row with
+        its title (hidden when none of it applies), or as a tab when the panel's ``control_tabs`` says so."""
+        import ipywidgets as w
+
+        self.group_boxes = {}
+        parts = [w.Box(rows, layout=w.Layout(display="flex", flex_flow="row wrap"))] if rows else []
+        if groups and self.panel.control_tabs:
+            pages = [
+                w.Box(members, layout=w.Layout(display="flex", flex_flow="row wrap")) for members in groups.values()
+            ]
+            tabs = w.Tab(children=pages)
+            for i, title in enumerate(groups):
+                tabs.set_title(i, title)
+            parts.append(tabs)
+        else:
+            for title, members in groups.items():
+                label = w.HTML(f"<b>{html.escape(title)}</b>", layout=w.Layout(width="7em"))
+                self.group_boxes[title] = row = w.HBox([label, *members], layout=w.Layout(flex_flow="row wrap"))
+                parts.append(row)
+        box = w.VBox(parts)
+        box.add_class("nnlab-controls")
+        return box
+
     def _build(self, control: Control, state: dict[str, Any]) -> Any:
         import ipywidgets as w
 
@@ -253,7 +287,9 @@ class PanelWidgets:
         is kept (no redraw for a scroll bar's come and go); one wider than its room never is."""
         fig = self.panel._fig
         width, height = self.probe.width, self.probe.height
-        width_px, height_px = width - 6, (int(height * 0.78) if height else None)  # 6: the canvas's margins
+        # 6: the canvas's margins; 0.6 of the window's height leaves the title, the presets and the status line on
+        # the same screen as the figure (1440 x 900 with JupyterLab's bars: measured by tests/e2e/test_layout.py)
+        width_px, height_px = width - 6, (int(height * 0.6) if height else None)
         if width <= 0 or (fig.width_px and 0 <= width_px - fig.width_px < 8 and height_px == fig.height_px):
             return
         fig.width_px, fig.height_px = width_px, height_px

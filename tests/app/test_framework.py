@@ -176,7 +176,7 @@ def test_widgets_drive_the_state_and_errors_reach_the_status_line():
     assert panel.state["a"] == 4.0 and panel.artists.get_ydata()[-1] == pytest.approx(4.0)
     controls["p"].value = -2
     assert "p=-2 must be at least 0" in panel.ui.status.value
-    preset_button = next(b for row in box.children[2:] for b in getattr(row, "children", ())
+    preset_button = next(b for row in box.children[1:] for b in getattr(row, "children", ())
                          if getattr(b, "description", "") == "cube")  # fmt: skip
     preset_button.click()
     assert panel.state["p"] == 3 and controls["p"].value == 3  # widgets follow state changes
@@ -287,7 +287,7 @@ def test_a_width_report_redraws_once_and_never_leaves_the_figure_wider_than_its_
     draws = []
     panel.ui.canvas.mpl_connect("draw_event", lambda event: draws.append(fig.figure.get_size_inches() * 100))
     probe.set_state({"width": 1000, "height": 900})  # as the browser sends it
-    assert (fig.width_px, fig.height_px) == (994, 702) and len(draws) == 1
+    assert (fig.width_px, fig.height_px) == (994, 540) and len(draws) == 1
     assert np.allclose(draws[-1], (994, 994 * fig.figsize[1] / fig.figsize[0]), atol=1)
     probe.set_state({"width": 1000, "height": 900})
     probe.set_state({"width": 1005, "height": 900})  # 5 px more room: the figure stays

@@ -95,12 +95,17 @@ def test_the_panels_ask_the_monitor_only_for_blas_heavy_views_in_auto(monkeypatc
 
 
 def test_a_limit_holds_inside_and_is_lifted_after():
+    """numpy's BLAS, the one nnlab computes with (a library loaded later, torch's in a test, is not ours to limit:
+    the one controller knows the libraries loaded when it was made)."""
+    import numpy  # noqa: F401 - loaded before the controller, as in nnlab
     from threadpoolctl import threadpool_info
 
-    def blas_threads():
-        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+    def numpy_blas_threads():
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas" and "numpy" in i["filepath"]}
 
-    before = blas_threads()
+    before = numpy_blas_threads()
+    if not before:
+        pytest.skip("numpy's BLAS is not in numpy's own folder here (a conda build, say)")
     with threads.limit(1):
-        assert blas_threads() == {1}
-    assert blas_threads() == before
+        assert numpy_blas_threads() == {1}
+    assert numpy_blas_threads() == before

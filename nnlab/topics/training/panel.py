@@ -220,6 +220,7 @@ class TrainingPanel(Player, Panel, name="training"):
     description = "A small network trained live on 2-D data: its regions, its curves, and what happens inside it."
     views = {name: None for name in VIEWS}  # replaced per panel in __init__ (each view asks its own panel)
     progress_key = "iteration"  # what play advances
+    control_tabs = True  # 23 controls in three groups: data, model, training
     defaults = {
         "view": "regions",
         "dataset": "spiral",
