@@ -163,6 +163,8 @@ def test_a_notebook_page_has_its_text_and_each_panel_swept_as_its_cell_declares(
     assert f"{pictures} pictures" in capsys.readouterr().out
     text = out.read_text()
     assert "<h1" in text and "Dropout" in text and "Try this" in text  # the notebook's text
+    assert "<title>nnlab: Dropout</title>" in text  # the browser's tab names the lecture
+    assert "In&nbsp;[" not in text and "jp-InputPrompt jp-InputArea-prompt" not in text  # no empty "In [ ]:"
     assert "DropoutPanel()" in re.sub(r"<[^>]+>", "", text)  # and its code
     (frame,) = re.findall(r"<iframe [^>]*srcdoc=(\"[^\"]*\"|'[^']*')", text)  # nbconvert may requote it
     inner = markup.unescape(frame[1:-1])

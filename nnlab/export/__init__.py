@@ -324,6 +324,16 @@ def topic_notebooks(folder: str | Path) -> dict[str, str]:
     return out
 
 
+def notebook_title(path: Path, notebook: Any) -> str:
+    """The notebook's first heading ("# Dropout" -> "Dropout"), else its file name."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return f"nnlab: {line.lstrip('#').strip()}"
+    return f"nnlab: {path.stem}"
+
+
 def notebook_page(notebook_path: str | Path, sweeps: dict[str, list[Any]] | None = None) -> tuple[str, int]:
     """A lecture notebook as one HTML page: its text and code through nbconvert, and each panel cell's output an
     interactive sweep page (in an iframe, so that pages do not share their scripts) for the sweeps the cell
@@ -362,9 +372,14 @@ def notebook_page(notebook_path: str | Path, sweeps: dict[str, list[Any]] | None
         )
         cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": frame})]
     loader = DictLoader({"nnlab.html.j2": template("notebook.html.j2")})
-    exporter = HTMLExporter(template_name="lab", extra_loaders=[loader])
+    # No "In [ ]:" before each cell (nothing ran: the prompts would stay empty); the page is titled after the
+    # notebook's first heading, not nbconvert's "Notebook".
+    exporter = HTMLExporter(template_name="lab", extra_loaders=[loader], exclude_input_prompt=True,
+                            exclude_output_prompt=True)  # fmt: skip
     exporter.template_file = "nnlab.html.j2"
-    body, _ = exporter.from_notebook_node(notebook)
+    body, _ = exporter.from_notebook_node(
+        notebook, resources={"metadata": {"name": notebook_title(notebook_path, notebook)}}
+    )
     return body, pictures
 
 

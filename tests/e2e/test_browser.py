@@ -101,6 +101,30 @@ def run_all(page, lab, name: str):
     return panels
 
 
+PARTS = {"figure": ".jupyter-matplotlib-canvas-div canvas", "presets": ".nnlab-presets", "status": ".nnlab-status"}
+
+
+def assert_one_screen(page, panels, name: str) -> None:
+    """One screen (#36): with JupyterLab's file browser open, each panel scrolled to the top of the notebook's view
+    has its figure, its presets and actions (play, pause, step where there are any) and its status line within
+    the view, together. Measured from the bounding boxes."""
+    assert page.locator(".jp-FileBrowser").first.is_visible()  # the file browser is open, as a student has it
+    notebook = page.locator(".jp-NotebookPanel:visible .jp-WindowedPanel-outer").first.bounding_box()
+    view_top, view_bottom = notebook["y"], notebook["y"] + notebook["height"]
+    for i in range(panels.count()):
+        panel = panels.nth(i)
+        panel.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(1000)  # a resize report refits the figure
+        for part, selector in PARTS.items():
+            located = panel.locator(selector)
+            if part == "presets" and located.count() == 0:
+                continue  # a panel without presets or actions
+            box = located.first.bounding_box()
+            assert box is not None, (name, i, part)
+            top, bottom = box["y"], box["y"] + box["height"]
+            assert view_top - 1 <= top and bottom <= view_bottom + 1, (name, i, part, top, bottom, view_bottom)
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_in_jupyterlab(lab, page, name):
     panels = run_all(page, lab, name)
@@ -111,6 +135,9 @@ def test_notebook_in_jupyterlab(lab, page, name):
         assert box["x"] >= area["x"] - 1 and box["x"] + box["width"] <= area["x"] + area["width"] + 1  # it fits
     assert_no_errors_in_outputs(page)
     assert console_errors(page) == []
+    if panels.count():  # the same notebook on a laptop's screen (one run of the notebook for both checks)
+        page.set_viewport_size({"width": 1440, "height": 900})
+        assert_one_screen(page, panels, name)
 
 
 @pytest.fixture
