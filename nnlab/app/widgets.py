@@ -288,7 +288,7 @@ class PanelWidgets:
         fig = self.panel._fig
         width, height = self.probe.width, self.probe.height
         # 6: the canvas's margins; 0.6 of the window's height leaves the title, the presets and the status line on
-        # the same screen as the figure (1440 x 900 with JupyterLab's bars: measured by tests/e2e/test_layout.py)
+        # the same screen as the figure (1440 x 900 with JupyterLab's bars: tests/e2e/test_browser.py checks it)
         width_px, height_px = width - 6, (int(height * 0.6) if height else None)
         if width <= 0 or (fig.width_px and 0 <= width_px - fig.width_px < 8 and height_px == fig.height_px):
             return
@@ -305,8 +305,10 @@ class PanelWidgets:
                     try:
                         value = tuple(after[key]) if control.kind == "multi" else after[key]
                         if sliders.is_slider(widget):
-                            high = after[control.high_key] if control.high_key else None
-                            sliders.show(widget, value, None if high is None else sliders.grid(control, high))
+                            if control.high_key:  # its options follow another setting
+                                sliders.show(widget, value, sliders.grid(control, after[control.high_key]))
+                            elif widget.value != value:
+                                sliders.show(widget, value)
                             continue
                         if control.high_key and widget.max != after[control.high_key]:
                             widget.max = after[control.high_key]
