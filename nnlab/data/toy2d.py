@@ -170,7 +170,12 @@ def region_grid(X: Any, points: int | tuple[int, int] = 100, margin: float = 0.3
     """A grid of ``points`` per side (or (cols, rows)) over the box of the points ``X``, widened on every side by
     ``margin`` (a share of the box's larger side, at least 1e-3, when ``relative``)."""
     X = check_array("X", X, ndim=2)
-    cols, rows = (points, points) if isinstance(points, int) else points
+    if isinstance(points, int | np.integer):
+        points = (points, points)
+    if not isinstance(points, tuple | list) or len(points) != 2:
+        raise SettingError(f"points={points!r} is not valid; give an int or (cols, rows)")
+    cols, rows = (check_int("points", p, low=2, high=4096) for p in points)
+    margin = check_number("margin", margin, low=0.0)
     lo, hi = X.min(axis=0), X.max(axis=0)
     pad = margin * max(float(hi[0] - lo[0]), float(hi[1] - lo[1]), 1e-3) if relative else margin
     lo, hi = lo - pad, hi + pad

@@ -113,3 +113,8 @@ def test_the_decision_region_grid_covers_the_data_with_its_margin_and_keeps_row_
     assert relative.extent == pytest.approx((-0.2, 2.2, -0.2, 1.2))
     with pytest.raises(ValueError, match="X"):
         region_grid([[np.nan, 0.0]], 4)
+    for points in (0, -3, (5,), "many", (5, 1)):
+        with pytest.raises(ValueError, match="points"):
+            region_grid(X, points)
+    with pytest.raises(ValueError, match="margin"):
+        region_grid(X, 4, margin=-1.0)
